@@ -1,0 +1,307 @@
+using System.Diagnostics;
+using Npgsql;
+using NpgsqlTypes;
+using Practice.EventStore.Projections;
+
+namespace Practice.EventStore;
+
+/// <summary>Expected-version values with a meaning of their own.</summary>
+public static class ExpectedVersion
+{
+    /// <summary>The stream must not exist yet.</summary>
+    public const long New = 0;
+
+    /// <summary>Append whatever the stream's version (no concurrency check).</summary>
+    public const long Any = -1;
+}
+
+/// <summary>A stream's state and version, loaded to decide on and then append to.</summary>
+public sealed class EventStream<TState>
+{
+    private readonly EventSession _session;
+
+    internal EventStream(EventSession session, string streamId, string streamType, TState state, long version)
+    {
+        _session = session;
+        StreamId = streamId;
+        StreamType = streamType;
+        Aggregate = state;
+        CurrentVersion = version;
+    }
+
+    public string StreamId { get; }
+    public string StreamType { get; }
+    public TState Aggregate { get; }
+
+    /// <summary>The version loaded; appends expect exactly this one.</summary>
+    public long CurrentVersion { get; }
+
+    public void AppendMany(IEnumerable<NewEvent> events) => _session.Append(StreamId, StreamType, CurrentVersion, events);
+}
+
+/// <summary>The outcome of one stream's append.</summary>
+public sealed record AppendResult(string StreamId, long Version, IReadOnlyList<StoredEvent> Events, bool WasDuplicate);
+
+/// <summary>Facts about a stream, without its events.</summary>
+public sealed record StreamInfo(string StreamId, string Type, long Version, bool Archived, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// A unit of work for one tenant: reads see only that tenant's streams; appends are queued and
+/// committed together by <see cref="SaveChangesAsync"/>, in one transaction, all or nothing.
+/// </summary>
+public sealed class EventSession : IAsyncDisposable
+{
+    private const int MaxStreamIdLength = 250;
+    private readonly StreamStore _store;
+    private readonly List<PendingAppend> _appends = [];
+    private readonly List<string> _archives = [];
+
+    internal EventSession(StreamStore store, string tenantId)
+    {
+        _store = store;
+        TenantId = tenantId;
+        var activity = Activity.Current;
+        Metadata = new EventMetadata(CorrelationId: activity?.TraceId.ToString(), CausationId: activity?.SpanId.ToString());
+    }
+
+    public string TenantId { get; }
+
+    /// <summary>Stored with every event this session appends. Defaults to the current Activity's trace and span.</summary>
+    public EventMetadata Metadata { get; set; }
+
+    public void StartStream(string streamId, string streamType, params object[] events) =>
+        Append(streamId, streamType, ExpectedVersion.New, events.Select(e => new NewEvent(Guid.CreateVersion7(), e)));
+
+    public void Append(string streamId, string streamType, long expectedVersion, params object[] events) =>
+        Append(streamId, streamType, expectedVersion, events.Select(e => new NewEvent(Guid.CreateVersion7(), e)));
+
+    /// <summary>Queues events for one stream. They are serialised (and size-checked) now; nothing is written until SaveChangesAsync.</summary>
+    public void Append(string streamId, string streamType, long expectedVersion, IEnumerable<NewEvent> events)
+    {
+        ValidateStreamId(streamId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
+        var serialized = events.Select(e =>
+        {
+            ArgumentNullException.ThrowIfNull(e?.Data, nameof(events));
+            var (typeName, json) = _store.Serializer.Serialize(streamId, e.Data);
+            return new SerializedEvent(e.Id, typeName, json, e.Data);
+        }).ToList();
+        if (serialized.Count == 0)
+        {
+            throw new ArgumentException("An append needs at least one event.", nameof(events));
+        }
+        if (_appends.Any(a => a.StreamId == streamId))
+        {
+            throw new InvalidOperationException($"Stream '{streamId}' already has an append queued in this session.");
+        }
+        _appends.Add(new PendingAppend(streamId, streamType, expectedVersion, serialized));
+    }
+
+    /// <summary>Queues archiving a stream: it keeps its events but takes no more.</summary>
+    public void ArchiveStream(string streamId)
+    {
+        ValidateStreamId(streamId);
+        _archives.Add(streamId);
+    }
+
+    public async Task<IReadOnlyList<StoredEvent>> FetchStreamAsync(string streamId, long fromVersion = 0, CancellationToken cancellationToken = default)
+    {
+        ValidateStreamId(streamId);
+        await using var command = _store.DataSource.CreateCommand($"""
+            SELECT {EventReader.Columns}
+              FROM {_store.Schema}.events
+             WHERE tenant_id = $1 AND stream_id = $2 AND version > $3
+             ORDER BY version
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = TenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        command.Parameters.Add(new NpgsqlParameter { Value = fromVersion });
+        return await EventReader.ReadAllAsync(command, _store.Serializer, static _ => true, cancellationToken);
+    }
+
+    public async Task<StreamInfo?> FetchStreamInfoAsync(string streamId, CancellationToken cancellationToken = default)
+    {
+        ValidateStreamId(streamId);
+        await using var command = _store.DataSource.CreateCommand(
+            $"SELECT id, type, version, archived, created_at, updated_at FROM {_store.Schema}.streams WHERE tenant_id = $1 AND id = $2");
+        command.Parameters.Add(new NpgsqlParameter { Value = TenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new StreamInfo(reader.GetString(0), reader.GetString(1), reader.GetInt64(2), reader.GetBoolean(3),
+                reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5))
+            : null;
+    }
+
+    /// <summary>Folds a stream into state; a missing stream gives <paramref name="initial"/> at version 0.</summary>
+    public async Task<(TState State, long Version)> AggregateStreamAsync<TState>(
+        string streamId, TState initial, Func<TState, object, TState> apply, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(apply);
+        var events = await FetchStreamAsync(streamId, 0, cancellationToken);
+        var state = initial;
+        foreach (var stored in events)
+        {
+            state = apply(state, stored.Data);
+        }
+        return (state, events.Count == 0 ? 0 : events[^1].Version);
+    }
+
+    /// <summary>Loads state and version; appends through the returned stream expect that version.</summary>
+    public async Task<EventStream<TState>> FetchForWritingAsync<TState>(
+        string streamId, string streamType, TState initial, Func<TState, object, TState> apply, CancellationToken cancellationToken = default)
+    {
+        var (state, version) = await AggregateStreamAsync(streamId, initial, apply, cancellationToken);
+        return new EventStream<TState>(this, streamId, streamType, state, version);
+    }
+
+    /// <summary>Commits every queued append and archive in one transaction, with inline projections.</summary>
+    public async Task<IReadOnlyList<AppendResult>> SaveChangesAsync(CancellationToken cancellationToken = default)
+    {
+        if (_appends.Count == 0 && _archives.Count == 0)
+        {
+            return [];
+        }
+        using var activity = StoreInstrumentation.ActivitySource.StartActivity("events append");
+        activity?.SetTag("practice.tenant", TenantId);
+        activity?.SetTag("practice.streams", _appends.Count);
+        var started = Stopwatch.GetTimestamp();
+
+        await using var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
+        var inline = _store.Options.InlineProjections;
+        var needsTransaction = inline.Count > 0;
+        await using var transaction = needsTransaction ? await connection.BeginTransactionAsync(cancellationToken) : null;
+
+        // Without an explicit transaction, one batch is still one implicit transaction in PostgreSQL.
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        var metadataJson = _store.Serializer.SerializeMetadata(Metadata);
+        foreach (var append in _appends)
+        {
+            batch.BatchCommands.Add(AppendCommand(append, metadataJson));
+        }
+        foreach (var streamId in _archives)
+        {
+            var archive = new NpgsqlBatchCommand($"UPDATE {_store.Schema}.streams SET archived = true, updated_at = now() WHERE tenant_id = $1 AND id = $2");
+            archive.Parameters.Add(new NpgsqlParameter { Value = TenantId });
+            archive.Parameters.Add(new NpgsqlParameter { Value = streamId });
+            batch.BatchCommands.Add(archive);
+        }
+
+        var results = new List<AppendResult>(_appends.Count);
+        try
+        {
+            await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+            {
+                foreach (var append in _appends)
+                {
+                    await reader.ReadAsync(cancellationToken);
+                    var version = reader.GetInt64(0);
+                    var seqs = reader.GetFieldValue<long[]>(1);
+                    var duplicate = reader.GetBoolean(2);
+                    results.Add(ToResult(append, version, seqs, duplicate));
+                    await reader.NextResultAsync(cancellationToken);
+                }
+            }
+
+            if (transaction is not null)
+            {
+                var stored = results.Where(r => !r.WasDuplicate).SelectMany(r => r.Events).ToList();
+                if (stored.Count > 0)
+                {
+                    var context = new ProjectionContext(connection, transaction, _store.Schema, tableSuffix: "");
+                    foreach (var projection in inline)
+                    {
+                        var relevant = Filter(projection, stored);
+                        if (relevant.Count > 0)
+                        {
+                            await projection.ApplyAsync(context, relevant, cancellationToken);
+                        }
+                    }
+                }
+                await transaction.CommitAsync(cancellationToken);
+            }
+        }
+        catch (PostgresException exception) when (exception.SqlState is "PX409" or "PX410" or "PX422")
+        {
+            var failed = _appends[Math.Max(0, batch.BatchCommands.IndexOf(exception.BatchCommand!))];
+            throw exception.SqlState switch
+            {
+                "PX409" => Conflict(failed, exception),
+                "PX410" => new StreamArchivedException(failed.StreamId),
+                _ => new DuplicateEventException(failed.StreamId),
+            };
+        }
+
+        _appends.Clear();
+        _archives.Clear();
+        var appended = results.Where(r => !r.WasDuplicate).Sum(r => r.Events.Count);
+        StoreInstrumentation.EventsAppended.Add(appended);
+        StoreInstrumentation.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        activity?.SetTag("practice.events", appended);
+        if (appended > 0)
+        {
+            _store.OnAppended();
+        }
+        return results;
+    }
+
+    private ConcurrencyException Conflict(PendingAppend failed, PostgresException exception)
+    {
+        StoreInstrumentation.ConcurrencyConflicts.Add(1);
+        var actual = long.TryParse(exception.MessageText, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : -1;
+        return new ConcurrencyException(failed.StreamId, failed.ExpectedVersion, actual);
+    }
+
+    private NpgsqlBatchCommand AppendCommand(PendingAppend append, string metadataJson)
+    {
+        var command = new NpgsqlBatchCommand($"SELECT new_version, seqs, duplicate FROM {_store.Schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8)");
+        command.Parameters.Add(new NpgsqlParameter { Value = TenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = append.StreamId });
+        command.Parameters.Add(new NpgsqlParameter { Value = append.StreamType });
+        command.Parameters.Add(new NpgsqlParameter { Value = append.ExpectedVersion });
+        command.Parameters.Add(new NpgsqlParameter { Value = append.Events.Select(e => e.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = append.Events.Select(e => e.TypeName).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = append.Events.Select(e => e.Json).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Repeat(metadataJson, append.Events.Count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        return command;
+    }
+
+    private AppendResult ToResult(PendingAppend append, long version, long[] seqs, bool duplicate)
+    {
+        if (duplicate)
+        {
+            return new AppendResult(append.StreamId, version, [], WasDuplicate: true);
+        }
+        var metadata = Metadata;
+        var now = DateTimeOffset.UtcNow;
+        var firstVersion = version - append.Events.Count + 1;
+        var events = append.Events.Select((e, i) => new StoredEvent(
+            seqs[i], e.Id, append.StreamId, firstVersion + i, TenantId, e.TypeName, e.Data, metadata, now, TransactionId: 0)).ToList();
+        return new AppendResult(append.StreamId, version, events, WasDuplicate: false);
+    }
+
+    internal static IReadOnlyList<StoredEvent> Filter(IProjection projection, IReadOnlyList<StoredEvent> events) =>
+        projection.EventTypes.Count == 0 ? events : events.Where(e => projection.EventTypes.Contains(e.TypeName)).ToList();
+
+    private static void ValidateStreamId(string streamId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
+        if (streamId.Length > MaxStreamIdLength)
+        {
+            throw new ArgumentException($"A stream id is at most {MaxStreamIdLength} characters.", nameof(streamId));
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _appends.Clear();
+        _archives.Clear();
+        return ValueTask.CompletedTask;
+    }
+
+    private sealed record SerializedEvent(Guid Id, string TypeName, string Json, object Data);
+
+    private sealed record PendingAppend(string StreamId, string StreamType, long ExpectedVersion, IReadOnlyList<SerializedEvent> Events);
+}

@@ -1,0 +1,32 @@
+namespace Practice.EventStore;
+
+/// <summary>Base of every error the store raises on purpose; anything else is a bug or an outage.</summary>
+public abstract class EventStoreException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The stream was not at the expected version: another writer won the race. Nothing was written.</summary>
+public sealed class ConcurrencyException(string streamId, long expectedVersion, long actualVersion)
+    : EventStoreException($"Stream '{streamId}' was expected at version {expectedVersion} but is at {actualVersion}.")
+{
+    public string StreamId { get; } = streamId;
+    public long ExpectedVersion { get; } = expectedVersion;
+    public long ActualVersion { get; } = actualVersion;
+}
+
+/// <summary>Some, but not all, of the event ids of an append were stored before: not a safe resend.</summary>
+public sealed class DuplicateEventException(string streamId)
+    : EventStoreException($"Some events appended to stream '{streamId}' were already stored, but not all of them; a resend must repeat the same events.");
+
+public sealed class StreamArchivedException(string streamId)
+    : EventStoreException($"Stream '{streamId}' is archived and takes no more events.");
+
+public sealed class UnknownEventTypeException(string typeName)
+    : EventStoreException($"No event type is registered under the name '{typeName}' (register it, or an upcaster from it).")
+{
+    public string TypeName { get; } = typeName;
+}
+
+public sealed class UnregisteredEventException(Type clrType)
+    : EventStoreException($"The CLR type '{clrType.FullName}' has no registered event type name.");
+
+public sealed class EventTooLargeException(string streamId, int bytes, int limit)
+    : EventStoreException($"An event for stream '{streamId}' is {bytes} bytes; the limit is {limit}.");

@@ -1,0 +1,51 @@
+using Npgsql;
+
+namespace Practice.EventStore.Projections;
+
+/// <summary>
+/// Turns events into read-model tables. The same projection can run inline (in the append's
+/// transaction) or async (in the daemon); it only writes through <see cref="ProjectionContext"/>.
+/// </summary>
+public interface IProjection
+{
+    /// <summary>Stable, lower-case identifier; names the checkpoint and the advisory lock.</summary>
+    string Name { get; }
+
+    /// <summary>The tables this projection owns; rebuilt into fresh copies and swapped.</summary>
+    IReadOnlyList<ProjectionTable> Tables { get; }
+
+    /// <summary>Stored type names it reads; others are skipped without being deserialized. Empty means all.</summary>
+    IReadOnlySet<string> EventTypes { get; }
+
+    Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// A read-model table. <paramref name="Ddl"/> uses <c>{table}</c> for the qualified table name and
+/// <c>{name}</c> for the bare one (for index names), so a rebuild can create a fresh copy beside it.
+/// </summary>
+public sealed record ProjectionTable(string Name, string Ddl);
+
+public sealed class ProjectionContext
+{
+    private readonly string _schema;
+    private readonly string _tableSuffix;
+
+    internal ProjectionContext(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string tableSuffix)
+    {
+        Connection = connection;
+        Transaction = transaction;
+        _schema = schema;
+        _tableSuffix = tableSuffix;
+    }
+
+    public NpgsqlConnection Connection { get; }
+    public NpgsqlTransaction Transaction { get; }
+
+    /// <summary>The qualified name to write to: the live table, or its fresh copy during a rebuild.</summary>
+    public string Table(string name) => $"{_schema}.{name}{_tableSuffix}";
+
+    public NpgsqlBatch CreateBatch() => new(Connection, Transaction);
+
+    public NpgsqlCommand CreateCommand(string sql) => new(sql, Connection, Transaction);
+}

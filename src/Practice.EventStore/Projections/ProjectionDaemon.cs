@@ -1,0 +1,280 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Practice.EventStore.Projections;
+
+public sealed record DaemonOptions
+{
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>Fallback when a notification is missed.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often a non-leader asks for a projection's lock again.</summary>
+    public TimeSpan LeaderRetryInterval { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Wait before reading again when committed events sit behind a still-open transaction.</summary>
+    public TimeSpan InFlightRecheck { get; init; } = TimeSpan.FromMilliseconds(5);
+
+    public int MaxAttempts { get; init; } = 3;
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+}
+
+/// <summary>
+/// Runs async projections (and subscriptions, which are projections with side effects) in the
+/// gap-free (tx, seq) order. One leader per projection across all processes: the holder of its
+/// advisory lock; the others wait and take over when the lock is released.
+/// </summary>
+public sealed class ProjectionDaemon : IAsyncDisposable
+{
+    private readonly StreamStore _store;
+    private readonly DaemonOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, Channel<bool>> _wakeups = new();
+    private readonly ConcurrentDictionary<string, bool> _leading = new();
+    private CancellationTokenSource? _stopping;
+    private List<Task> _tasks = [];
+
+    internal ProjectionDaemon(StreamStore store, DaemonOptions options)
+    {
+        _store = store;
+        _options = options;
+        _logger = store.LoggerFactory.CreateLogger<ProjectionDaemon>();
+    }
+
+    /// <summary>Projections this instance currently leads.</summary>
+    public IReadOnlyCollection<string> Leading => _leading.Where(p => p.Value).Select(p => p.Key).ToList();
+
+    public Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_stopping is not null)
+        {
+            throw new InvalidOperationException("The daemon is already running.");
+        }
+        _stopping = new CancellationTokenSource();
+        var projections = _store.Options.AsyncProjections;
+        foreach (var projection in projections)
+        {
+            _wakeups[projection.Name] = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        }
+        _store.Appended += WakeAll;
+        _tasks = [Task.Run(() => ListenAsync(_stopping.Token), CancellationToken.None),
+            .. projections.Select(p => Task.Run(() => RunAsync(p, _stopping.Token), CancellationToken.None))];
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_stopping is null)
+        {
+            return;
+        }
+        _store.Appended -= WakeAll;
+        await _stopping.CancelAsync();
+        await Task.WhenAll(_tasks).WaitAsync(cancellationToken);
+        _stopping.Dispose();
+        _stopping = null;
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private void WakeAll()
+    {
+        foreach (var channel in _wakeups.Values)
+        {
+            channel.Writer.TryWrite(true);
+        }
+    }
+
+    private async Task ListenAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _store.DataSource.OpenConnectionAsync(stopping);
+                connection.Notification += (_, _) => WakeAll();
+                await using (var listen = new NpgsqlCommand($"LISTEN \"{_store.NotificationChannel}\"", connection))
+                {
+                    await listen.ExecuteNonQueryAsync(stopping);
+                }
+                WakeAll();
+                while (!stopping.IsCancellationRequested)
+                {
+                    await connection.WaitAsync(stopping);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+            {
+                _logger.LogWarning(exception, "Event notification listener lost its connection; polling until it reconnects.");
+                await Delay(_options.PollInterval, stopping);
+            }
+        }
+    }
+
+    private async Task RunAsync(IProjection projection, CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                await using var connection = await _store.DataSource.OpenConnectionAsync(stopping);
+                if (!await TryLeadAsync(connection, projection, stopping))
+                {
+                    await Delay(_options.LeaderRetryInterval, stopping);
+                    continue;
+                }
+                _leading[projection.Name] = true;
+                _logger.LogInformation("Leading projection {Projection}.", projection.Name);
+                try
+                {
+                    await LeadAsync(connection, projection, stopping);
+                }
+                finally
+                {
+                    _leading[projection.Name] = false;
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                _logger.LogWarning(exception, "Projection {Projection} lost its connection; retrying.", projection.Name);
+                await Delay(_options.LeaderRetryInterval, stopping);
+            }
+        }
+    }
+
+    /// <summary>A session-level advisory lock: released when this connection closes, however the process ends.</summary>
+    private async Task<bool> TryLeadAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
+    {
+        await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = LockKey(_store.Schema, projection.Name) });
+        return (bool)(await command.ExecuteScalarAsync(stopping))!;
+    }
+
+    internal static string LockKey(string schema, string projection) => $"practice-projection:{schema}.{projection}";
+
+    private async Task LeadAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
+    {
+        var wakeup = _wakeups[projection.Name];
+        while (!stopping.IsCancellationRequested)
+        {
+            wakeup.Reader.TryRead(out _);
+            var outcome = await ProcessBatchAsync(connection, projection, stopping);
+            if (outcome == BatchOutcome.Processed)
+            {
+                continue;
+            }
+            var wait = outcome == BatchOutcome.InFlight ? _options.InFlightRecheck : _options.PollInterval;
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            timeout.CancelAfter(wait);
+            try
+            {
+                await wakeup.Reader.WaitToReadAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
+            {
+            }
+        }
+    }
+
+    private enum BatchOutcome { Processed, InFlight, Idle }
+
+    private async Task<BatchOutcome> ProcessBatchAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
+    {
+        using var activity = StoreInstrumentation.ActivitySource.StartActivity("projection batch");
+        activity?.SetTag("practice.projection", projection.Name);
+        var started = Stopwatch.GetTimestamp();
+
+        await using var transaction = await connection.BeginTransactionAsync(stopping);
+        var checkpoint = await ProjectionProgress.LockAsync(connection, transaction, _store.Schema, projection.Name, stopping);
+        var events = await ProjectionProgress.ReadSafeBatchAsync(_store, connection, transaction, checkpoint, _options.BatchSize, projection, stopping);
+        if (events.Count == 0)
+        {
+            var inFlight = await ProjectionProgress.AnyAfterAsync(connection, transaction, _store.Schema, checkpoint, stopping);
+            await transaction.RollbackAsync(stopping);
+            return inFlight ? BatchOutcome.InFlight : BatchOutcome.Idle;
+        }
+
+        try
+        {
+            await ApplyAsync(connection, transaction, projection, events, stopping);
+            await ProjectionProgress.SaveAsync(connection, transaction, _store.Schema, projection.Name, ProjectionPosition.Of(events[^1]), stopping);
+            await transaction.CommitAsync(stopping);
+        }
+        catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not NpgsqlException { IsTransient: true })
+        {
+            await transaction.RollbackAsync(stopping);
+            _logger.LogWarning(exception, "Projection {Projection} failed a batch of {Count}; retrying event by event.", projection.Name, events.Count);
+            await ApplyOneByOneAsync(connection, projection, events, stopping);
+        }
+
+        activity?.SetTag("practice.events", events.Count);
+        StoreInstrumentation.ProjectedEvents.Add(events.Count, new KeyValuePair<string, object?>("projection", projection.Name));
+        StoreInstrumentation.ProjectionBatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("projection", projection.Name));
+        return BatchOutcome.Processed;
+    }
+
+    private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IProjection projection, IReadOnlyList<StoredEvent> events, CancellationToken stopping)
+    {
+        var relevant = EventSession.Filter(projection, events);
+        if (relevant.Count > 0)
+        {
+            await projection.ApplyAsync(new ProjectionContext(connection, transaction, _store.Schema, tableSuffix: ""), relevant, stopping);
+        }
+    }
+
+    /// <summary>Isolates the failing event: each is retried, then dead-lettered so the rest flow on.</summary>
+    private async Task ApplyOneByOneAsync(NpgsqlConnection connection, IProjection projection, IReadOnlyList<StoredEvent> events, CancellationToken stopping)
+    {
+        foreach (var stored in events)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                await using var transaction = await connection.BeginTransactionAsync(stopping);
+                await ProjectionProgress.LockAsync(connection, transaction, _store.Schema, projection.Name, stopping);
+                try
+                {
+                    await ApplyAsync(connection, transaction, projection, [stored], stopping);
+                    await ProjectionProgress.SaveAsync(connection, transaction, _store.Schema, projection.Name, ProjectionPosition.Of(stored), stopping);
+                    await transaction.CommitAsync(stopping);
+                    break;
+                }
+                catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not NpgsqlException { IsTransient: true })
+                {
+                    await transaction.RollbackAsync(stopping);
+                    if (attempt < _options.MaxAttempts)
+                    {
+                        await Delay(_options.RetryDelay * attempt, stopping);
+                        continue;
+                    }
+                    _logger.LogError(exception, "Projection {Projection} gave up on event {Sequence} ({Type}) after {Attempts} attempts.", projection.Name, stored.Sequence, stored.TypeName, attempt);
+                    await ProjectionProgress.DeadLetterAsync(connection, _store.Schema, projection.Name, stored, exception, attempt, stopping);
+                    StoreInstrumentation.DeadLetters.Add(1, new KeyValuePair<string, object?>("projection", projection.Name));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static async Task Delay(TimeSpan delay, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(delay, stopping);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Practice.EventStore.Projections;
+
+/// <summary>A reader's place in the global order: the (transaction id, sequence) of the last event it took.</summary>
+public readonly record struct ProjectionPosition(ulong Transaction, long Sequence) : IComparable<ProjectionPosition>
+{
+    public static readonly ProjectionPosition Start = new(0, 0);
+
+    public static ProjectionPosition Of(StoredEvent stored) => new(stored.TransactionId, stored.Sequence);
+
+    public int CompareTo(ProjectionPosition other) =>
+        Transaction != other.Transaction ? Transaction.CompareTo(other.Transaction) : Sequence.CompareTo(other.Sequence);
+
+    public static bool operator <(ProjectionPosition left, ProjectionPosition right) => left.CompareTo(right) < 0;
+    public static bool operator >(ProjectionPosition left, ProjectionPosition right) => left.CompareTo(right) > 0;
+    public static bool operator <=(ProjectionPosition left, ProjectionPosition right) => left.CompareTo(right) <= 0;
+    public static bool operator >=(ProjectionPosition left, ProjectionPosition right) => left.CompareTo(right) >= 0;
+
+    /// <summary>Opaque cursor text for feeds: "tx.seq".</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Transaction}.{Sequence}");
+
+    public static bool TryParse(string? text, out ProjectionPosition position)
+    {
+        position = Start;
+        var parts = text?.Split('.');
+        if (parts is not { Length: 2 }
+            || !ulong.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var tx)
+            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+        {
+            return false;
+        }
+        position = new ProjectionPosition(tx, seq);
+        return true;
+    }
+}
+
+/// <summary>The SQL of checkpoints and of the gap-free read, shared by the daemon, rebuilds and feeds.</summary>
+internal static class ProjectionProgress
+{
+    /// <summary>
+    /// Only events whose transaction is older than every transaction still running are read: sequence
+    /// numbers commit out of order, so "seq greater than the checkpoint" would skip a late commit forever.
+    /// </summary>
+    public static string SafeBatchSql(string schema, string? extraFilter = null) => $"""
+        SELECT {EventReader.Columns}
+          FROM {schema}.events
+         WHERE (tx, seq) > ($1::text::xid8, $2)
+           AND tx < pg_snapshot_xmin(pg_current_snapshot())
+           {extraFilter}
+         ORDER BY tx, seq
+         LIMIT $3
+        """;
+
+    public static async Task<ProjectionPosition> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT last_tx::text, last_seq FROM {schema}.projection_progress WHERE name = $1 FOR UPDATE", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"Projection '{name}' has no progress row; run the store's MigrateAsync first.");
+        }
+        return new ProjectionPosition(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1));
+    }
+
+    public static async Task<IReadOnlyList<StoredEvent>> ReadSafeBatchAsync(
+        StreamStore store, NpgsqlConnection connection, NpgsqlTransaction? transaction, ProjectionPosition after, int limit, IProjection projection, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(SafeBatchSql(store.Schema), connection, transaction);
+        AddPosition(command, after);
+        command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        var wanted = projection.EventTypes;
+        return await EventReader.ReadAllAsync(command, store.Serializer, wanted.Count == 0 ? static _ => true : wanted.Contains, cancellationToken);
+    }
+
+    public static async Task<bool> AnyAfterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, ProjectionPosition after, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {schema}.events WHERE (tx, seq) > ($1::text::xid8, $2))", connection, transaction);
+        AddPosition(command, after);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    public static async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, ProjectionPosition position, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"UPDATE {schema}.projection_progress SET last_tx = $1::text::xid8, last_seq = $2, updated_at = now() WHERE name = $3", connection, transaction);
+        AddPosition(command, position);
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>Records the failure and moves the checkpoint past the event, in one transaction.</summary>
+    public static async Task DeadLetterAsync(NpgsqlConnection connection, string schema, string name, StoredEvent stored, Exception error, int attempts, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await LockAsync(connection, transaction, schema, name, cancellationToken);
+        await using (var command = new NpgsqlCommand($"""
+            INSERT INTO {schema}.dead_letters (projection, event_seq, event_id, tenant_id, event_type, error, attempts)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (projection, event_seq) DO UPDATE
+               SET error = excluded.error, attempts = {schema}.dead_letters.attempts + excluded.attempts, failed_at = now()
+            """, connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = name });
+            command.Parameters.Add(new NpgsqlParameter { Value = stored.Sequence });
+            command.Parameters.Add(new NpgsqlParameter { Value = stored.Id });
+            command.Parameters.Add(new NpgsqlParameter { Value = stored.TenantId });
+            command.Parameters.Add(new NpgsqlParameter { Value = stored.TypeName });
+            command.Parameters.Add(new NpgsqlParameter { Value = $"{error.GetType().Name}: {error.Message}" });
+            command.Parameters.Add(new NpgsqlParameter { Value = attempts });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await SaveAsync(connection, transaction, schema, name, ProjectionPosition.Of(stored), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    public static void AddPosition(NpgsqlCommand command, ProjectionPosition position)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = position.Transaction.ToString(CultureInfo.InvariantCulture) });
+        command.Parameters.Add(new NpgsqlParameter { Value = position.Sequence });
+    }
+}

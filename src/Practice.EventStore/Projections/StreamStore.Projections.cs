@@ -1,0 +1,232 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using Practice.EventStore.Projections;
+using Practice.EventStore.Schema;
+
+namespace Practice.EventStore;
+
+public sealed record ProjectionStatus(string Name, ProjectionPosition Checkpoint, long LagEvents, double LagSeconds, long DeadLetters);
+
+public sealed record DeadLetter(long Id, string Projection, long EventSequence, Guid EventId, string TenantId, string EventType, string Error, int Attempts, DateTimeOffset FailedAt);
+
+public sealed record RebuildProgress(string Projection, long Processed, long Total, double EventsPerSecond, bool Swapped);
+
+public sealed partial class StreamStore
+{
+    private const int LagCountCap = 1_000_000;
+    private const int RebuildBatchSize = 5_000;
+    private const string RebuildSuffix = "__rebuild";
+
+    /// <summary>Checkpoint, lag and dead letters of every async projection; the basis of readiness checks.</summary>
+    public async Task<IReadOnlyList<ProjectionStatus>> GetProjectionStatusesAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand($"""
+            SELECT p.name, p.last_tx::text, p.last_seq,
+                   (SELECT count(*) FROM (SELECT 1 FROM {Schema}.events e WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) LIMIT {LagCountCap}) lagging),
+                   coalesce((SELECT extract(epoch FROM now() - e.created_at)::float8 FROM {Schema}.events e
+                              WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) ORDER BY e.tx, e.seq LIMIT 1), 0),
+                   (SELECT count(*) FROM {Schema}.dead_letters d WHERE d.projection = p.name)
+              FROM {Schema}.projection_progress p
+             WHERE p.name = ANY ($1)
+             ORDER BY p.name
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Options.AsyncProjections.Select(p => p.Name).ToArray() });
+        var statuses = new List<ProjectionStatus>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            statuses.Add(new ProjectionStatus(reader.GetString(0),
+                new ProjectionPosition(ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetInt64(2)),
+                reader.GetInt64(3), Math.Max(0, reader.GetDouble(4)), reader.GetInt64(5)));
+        }
+        return statuses;
+    }
+
+    /// <summary>
+    /// Waits until every async projection has taken every event committed before the call.
+    /// For tests and readiness: an explicit wait instead of a sleep.
+    /// </summary>
+    public async Task WaitForNonStaleProjectionsAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ProjectionPosition target;
+        await using (var command = DataSource.CreateCommand($"SELECT tx::text, seq FROM {Schema}.events ORDER BY tx DESC, seq DESC LIMIT 1"))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return;
+            }
+            target = new ProjectionPosition(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1));
+        }
+
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var statuses = await GetProjectionStatusesAsync(cancellationToken);
+            var behind = statuses.Where(s => s.Checkpoint < target).ToList();
+            if (behind.Count == 0)
+            {
+                return;
+            }
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException($"Projections still behind {target} after {timeout}: " +
+                    string.Join(", ", behind.Select(s => $"{s.Name} at {s.Checkpoint}")));
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(string? projection = null, CancellationToken cancellationToken = default)
+    {
+        await using var command = DataSource.CreateCommand($"""
+            SELECT id, projection, event_seq, event_id, tenant_id, event_type, error, attempts, failed_at
+              FROM {Schema}.dead_letters WHERE $1::text IS NULL OR projection = $1 ORDER BY id
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)projection ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        var letters = new List<DeadLetter>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            letters.Add(new DeadLetter(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2), reader.GetGuid(3), reader.GetString(4),
+                reader.GetString(5), reader.GetString(6), reader.GetInt32(7), reader.GetFieldValue<DateTimeOffset>(8)));
+        }
+        return letters;
+    }
+
+    /// <summary>Applies a dead-lettered event again; on success the dead letter is removed, on failure it stays and this throws.</summary>
+    public async Task ReplayDeadLetterAsync(long deadLetterId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        string projectionName;
+        long sequence;
+        await using (var find = new NpgsqlCommand($"SELECT projection, event_seq FROM {Schema}.dead_letters WHERE id = $1 FOR UPDATE", connection, transaction))
+        {
+            find.Parameters.Add(new NpgsqlParameter { Value = deadLetterId });
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                throw new ArgumentException($"No dead letter with id {deadLetterId}.", nameof(deadLetterId));
+            }
+            projectionName = reader.GetString(0);
+            sequence = reader.GetInt64(1);
+        }
+        var projection = FindProjection(projectionName);
+        IReadOnlyList<StoredEvent> events;
+        await using (var load = new NpgsqlCommand($"SELECT {EventReader.Columns} FROM {Schema}.events WHERE seq = $1", connection, transaction))
+        {
+            load.Parameters.Add(new NpgsqlParameter { Value = sequence });
+            events = await EventReader.ReadAllAsync(load, Serializer, static _ => true, cancellationToken);
+        }
+        await projection.ApplyAsync(new ProjectionContext(connection, transaction, Schema, tableSuffix: ""), events, cancellationToken);
+        await using (var delete = new NpgsqlCommand($"DELETE FROM {Schema}.dead_letters WHERE id = $1", connection, transaction))
+        {
+            delete.Parameters.Add(new NpgsqlParameter { Value = deadLetterId });
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Replays every event into fresh copies of the projection's tables while the live ones keep
+    /// serving, then swaps them in one transaction that also moves the checkpoint. The daemon may keep
+    /// running: the swap waits for its current batch, and it carries on from the rebuilt position.
+    /// </summary>
+    public async Task RebuildProjectionAsync(string name, IProgress<RebuildProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var projection = FindProjection(name);
+        using var activity = StoreInstrumentation.ActivitySource.StartActivity("projection rebuild");
+        activity?.SetTag("practice.projection", name);
+        var started = Stopwatch.GetTimestamp();
+
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        long total;
+        await using (var count = new NpgsqlCommand($"SELECT count(*) FROM {Schema}.events", connection))
+        {
+            total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        }
+        await using (var prepare = new NpgsqlCommand(string.Concat(projection.Tables.Select(t =>
+            $"DROP TABLE IF EXISTS {Schema}.{t.Name}{RebuildSuffix}; {SchemaMigrator.TableDdl(Schema, t, RebuildSuffix)};")) +
+            $"DELETE FROM {Schema}.dead_letters WHERE projection = $1;", connection))
+        {
+            prepare.Parameters.Add(new NpgsqlParameter { Value = name });
+            await prepare.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var position = ProjectionPosition.Start;
+        long processed = 0;
+        void Report(bool swapped) => progress?.Report(new RebuildProgress(name, processed, Math.Max(total, processed),
+            processed / Math.Max(Stopwatch.GetElapsedTime(started).TotalSeconds, 1e-6), swapped));
+
+        while (true)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+            var batch = await ProjectionProgress.ReadSafeBatchAsync(this, connection, transaction, position, RebuildBatchSize, projection, cancellationToken);
+            if (batch.Count == 0)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                break;
+            }
+            await ApplyForRebuildAsync(connection, transaction, projection, batch, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            position = ProjectionPosition.Of(batch[^1]);
+            processed += batch.Count;
+            Report(swapped: false);
+        }
+
+        await using (var swap = await connection.BeginTransactionAsync(cancellationToken))
+        {
+            await ProjectionProgress.LockAsync(connection, swap, Schema, name, cancellationToken);
+            while (true)
+            {
+                var batch = await ProjectionProgress.ReadSafeBatchAsync(this, connection, swap, position, RebuildBatchSize, projection, cancellationToken);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+                await ApplyForRebuildAsync(connection, swap, projection, batch, cancellationToken);
+                position = ProjectionPosition.Of(batch[^1]);
+                processed += batch.Count;
+            }
+            foreach (var table in projection.Tables)
+            {
+                await SwapTableAsync(connection, swap, table.Name, cancellationToken);
+            }
+            await ProjectionProgress.SaveAsync(connection, swap, Schema, name, position, cancellationToken);
+            await swap.CommitAsync(cancellationToken);
+        }
+        activity?.SetTag("practice.events", processed);
+        Report(swapped: true);
+    }
+
+    private async Task ApplyForRebuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IProjection projection, IReadOnlyList<StoredEvent> batch, CancellationToken cancellationToken)
+    {
+        var relevant = EventSession.Filter(projection, batch);
+        if (relevant.Count > 0)
+        {
+            await projection.ApplyAsync(new ProjectionContext(connection, transaction, Schema, RebuildSuffix), relevant, cancellationToken);
+        }
+    }
+
+    private async Task SwapTableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, CancellationToken cancellationToken)
+    {
+        var indexes = new List<string>();
+        await using (var find = new NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2", connection, transaction))
+        {
+            find.Parameters.Add(new NpgsqlParameter { Value = Schema });
+            find.Parameters.Add(new NpgsqlParameter { Value = table + RebuildSuffix });
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                indexes.Add(reader.GetString(0));
+            }
+        }
+        var sql = $"DROP TABLE {Schema}.{table}; ALTER TABLE {Schema}.{table}{RebuildSuffix} RENAME TO {table};" + string.Concat(indexes
+            .Where(index => index.Contains(RebuildSuffix, StringComparison.Ordinal))
+            .Select(index => $"ALTER INDEX {Schema}.\"{index}\" RENAME TO \"{index.Replace(RebuildSuffix, "", StringComparison.Ordinal)}\";"));
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

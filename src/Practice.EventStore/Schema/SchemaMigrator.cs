@@ -1,0 +1,180 @@
+using Npgsql;
+using Practice.EventStore.Projections;
+
+namespace Practice.EventStore.Schema;
+
+/// <summary>
+/// Creates and upgrades the store's schema. Numbered steps run once each, in order, under an
+/// advisory lock, so two processes starting together neither race nor apply a step twice.
+/// </summary>
+internal static class SchemaMigrator
+{
+    private static readonly (int Version, string Sql)[] Steps =
+    [
+        (1, """
+            CREATE TABLE {s}.streams (
+                tenant_id   text        NOT NULL,
+                id          text        NOT NULL,
+                type        text        NOT NULL,
+                version     bigint      NOT NULL,
+                created_at  timestamptz NOT NULL DEFAULT now(),
+                updated_at  timestamptz NOT NULL DEFAULT now(),
+                archived    boolean     NOT NULL DEFAULT false,
+                PRIMARY KEY (tenant_id, id)
+            );
+            CREATE TABLE {s}.events (
+                seq         bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                id          uuid        NOT NULL UNIQUE,
+                stream_id   text        NOT NULL,
+                version     bigint      NOT NULL,
+                tenant_id   text        NOT NULL,
+                type        text        NOT NULL,
+                data        jsonb       NOT NULL,
+                metadata    jsonb       NOT NULL DEFAULT '{}',
+                created_at  timestamptz NOT NULL DEFAULT now(),
+                tx          xid8        NOT NULL DEFAULT pg_current_xact_id(),
+                UNIQUE (tenant_id, stream_id, version)
+            );
+            -- Async readers walk (tx, seq): the only order in which no later commit can land behind them.
+            CREATE INDEX events_tx_seq ON {s}.events (tx, seq);
+            CREATE TABLE {s}.projection_progress (
+                name        text        PRIMARY KEY,
+                last_tx     xid8        NOT NULL DEFAULT '0',
+                last_seq    bigint      NOT NULL DEFAULT 0,
+                updated_at  timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TABLE {s}.dead_letters (
+                id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                projection  text        NOT NULL,
+                event_seq   bigint      NOT NULL,
+                event_id    uuid        NOT NULL,
+                tenant_id   text        NOT NULL,
+                event_type  text        NOT NULL,
+                error       text        NOT NULL,
+                attempts    int         NOT NULL,
+                failed_at   timestamptz NOT NULL DEFAULT now(),
+                UNIQUE (projection, event_seq)
+            );
+
+            -- One round trip per stream append. The stream row is locked and the expected version checked
+            -- before any event row (and so any sequence number) is taken: losers burn nothing. A lost race
+            -- raises PX409 with the actual version as its message (Npgsql redacts DETAIL by default).
+            CREATE FUNCTION {s}.append_events(
+                p_tenant text, p_stream text, p_stream_type text, p_expected bigint,
+                p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[],
+                OUT new_version bigint, OUT seqs bigint[], OUT duplicate boolean)
+            LANGUAGE plpgsql AS $fn$
+            DECLARE
+                v_current  bigint;
+                v_archived boolean;
+                v_count    int := coalesce(array_length(p_ids, 1), 0);
+                v_mine     int;
+                v_any      int;
+            BEGIN
+                SELECT s.version, s.archived INTO v_current, v_archived
+                  FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream FOR UPDATE;
+                IF NOT FOUND THEN
+                    IF p_expected > 0 THEN
+                        RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = '0';
+                    END IF;
+                    INSERT INTO {s}.streams (tenant_id, id, type, version)
+                    VALUES (p_tenant, p_stream, p_stream_type, 0) ON CONFLICT DO NOTHING;
+                    IF FOUND THEN
+                        v_current := 0; v_archived := false;
+                    ELSE
+                        -- Another transaction created it first.
+                        SELECT s.version, s.archived INTO v_current, v_archived
+                          FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream FOR UPDATE;
+                    END IF;
+                END IF;
+
+                SELECT count(*) FILTER (WHERE e.tenant_id = p_tenant AND e.stream_id = p_stream), count(*)
+                  INTO v_mine, v_any FROM {s}.events e WHERE e.id = ANY (p_ids);
+                IF v_any > 0 THEN
+                    IF v_mine = v_count AND v_any = v_count THEN
+                        new_version := v_current; seqs := '{}'; duplicate := true;
+                        RETURN;
+                    END IF;
+                    RAISE EXCEPTION USING ERRCODE = 'PX422', MESSAGE = 'partial duplicate';
+                END IF;
+
+                IF p_expected >= 0 AND v_current <> p_expected THEN
+                    RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = v_current::text;
+                END IF;
+                IF v_archived THEN
+                    RAISE EXCEPTION USING ERRCODE = 'PX410', MESSAGE = 'archived';
+                END IF;
+
+                WITH inserted AS (
+                    INSERT INTO {s}.events (id, stream_id, version, tenant_id, type, data, metadata)
+                    SELECT u.id, p_stream, v_current + u.ord, p_tenant, u.type, u.data, u.meta
+                      FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, meta, ord)
+                     ORDER BY u.ord
+                    RETURNING seq, version)
+                SELECT array_agg(seq ORDER BY version) INTO seqs FROM inserted;
+
+                UPDATE {s}.streams SET version = v_current + v_count, updated_at = now()
+                 WHERE tenant_id = p_tenant AND id = p_stream;
+                new_version := v_current + v_count;
+                duplicate := false;
+            END
+            $fn$;
+            """),
+    ];
+
+    public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, IEnumerable<IProjection> projections, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        await Execute(connection, transaction, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", cancellationToken, $"practice-schema:{schema}");
+        await Execute(connection, transaction, $"""
+            CREATE SCHEMA IF NOT EXISTS {schema};
+            CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (
+                version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            """, cancellationToken);
+
+        var applied = new HashSet<int>();
+        await using (var read = new NpgsqlCommand($"SELECT version FROM {schema}.schema_migrations", connection, transaction))
+        await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        foreach (var (version, sql) in Steps.Where(step => !applied.Contains(step.Version)))
+        {
+            await Execute(connection, transaction, sql.Replace("{s}", schema, StringComparison.Ordinal), cancellationToken);
+            await Execute(connection, transaction, $"INSERT INTO {schema}.schema_migrations (version) VALUES ($1)", cancellationToken, version);
+        }
+
+        foreach (var projection in projections)
+        {
+            foreach (var table in projection.Tables)
+            {
+                await Execute(connection, transaction, TableDdl(schema, table, suffix: ""), cancellationToken);
+            }
+            await Execute(connection, transaction,
+                $"INSERT INTO {schema}.projection_progress (name) VALUES ($1) ON CONFLICT DO NOTHING", cancellationToken, projection.Name);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    internal static string TableDdl(string schema, ProjectionTable table, string suffix) =>
+        table.Ddl
+            .Replace("{table}", $"{schema}.{table.Name}{suffix}", StringComparison.Ordinal)
+            .Replace("{name}", $"{table.Name}{suffix}", StringComparison.Ordinal);
+
+    private static async Task Execute(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken, params object[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.RegularExpressions;
+using Practice.EventStore.Projections;
+
+namespace Practice.EventStore;
+
+public sealed partial class StoreOptions
+{
+    private string _schema = "practice";
+
+    public required string ConnectionString { get; init; }
+
+    /// <summary>The PostgreSQL schema that holds the store's tables; one store, one schema.</summary>
+    public string Schema
+    {
+        get => _schema;
+        init => _schema = IdentifierPattern().IsMatch(value)
+            ? value
+            : throw new ArgumentException($"Schema name '{value}' must be a lower-case identifier.", nameof(value));
+    }
+
+    public EventTypeRegistry Events { get; } = new();
+
+    public JsonSerializerOptions Json { get; } = CreateJsonOptions();
+
+    /// <summary>An event whose JSON is larger is refused before anything is written.</summary>
+    public int MaxEventBytes { get; init; } = 512 * 1024;
+
+    internal List<IProjection> InlineProjections { get; } = [];
+    internal List<IProjection> AsyncProjections { get; } = [];
+
+    public IReadOnlyList<IProjection> Projections => [.. InlineProjections, .. AsyncProjections];
+
+    /// <summary>Runs inside every append's transaction: the read model is never behind its events.</summary>
+    public StoreOptions AddInlineProjection(IProjection projection)
+    {
+        EnsureUniqueName(projection);
+        InlineProjections.Add(projection);
+        return this;
+    }
+
+    /// <summary>Runs in the async daemon, in gap-free order, with its checkpoint in the same transaction.</summary>
+    public StoreOptions AddAsyncProjection(IProjection projection)
+    {
+        EnsureUniqueName(projection);
+        AsyncProjections.Add(projection);
+        return this;
+    }
+
+    public static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
+        return options;
+    }
+
+    private void EnsureUniqueName(IProjection projection)
+    {
+        ArgumentNullException.ThrowIfNull(projection);
+        if (!IdentifierPattern().IsMatch(projection.Name))
+        {
+            throw new ArgumentException($"Projection name '{projection.Name}' must be a lower-case identifier.", nameof(projection));
+        }
+        if (Projections.Any(p => p.Name == projection.Name))
+        {
+            throw new ArgumentException($"A projection named '{projection.Name}' is already registered.", nameof(projection));
+        }
+    }
+
+    [GeneratedRegex("^[a-z_][a-z0-9_]{0,40}$")]
+    private static partial Regex IdentifierPattern();
+}

@@ -1,0 +1,109 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Practice.EventStore.Projections;
+using Practice.EventStore.Schema;
+
+namespace Practice.EventStore;
+
+/// <summary>
+/// The event store: one PostgreSQL schema of streams and events, its projections, and the sessions
+/// that read and append. Thread-safe; one per process and schema.
+/// </summary>
+public sealed partial class StreamStore : IAsyncDisposable
+{
+    private readonly Channel<bool> _pendingNotify = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _notifier;
+
+    private StreamStore(StoreOptions options, NpgsqlDataSource dataSource, ILoggerFactory loggerFactory)
+    {
+        Options = options;
+        DataSource = dataSource;
+        LoggerFactory = loggerFactory;
+        Serializer = new EventSerializer(options);
+        _notifier = Task.Run(SendNotificationsAsync);
+    }
+
+    public StoreOptions Options { get; }
+    public string Schema => Options.Schema;
+    internal NpgsqlDataSource DataSource { get; }
+    internal EventSerializer Serializer { get; }
+    internal ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Channel the daemon LISTENs on; notified after commits that appended events.</summary>
+    internal string NotificationChannel => $"{Options.Schema}_events";
+
+    /// <summary>Raised in-process after a commit that appended events, so a local daemon wakes at once.</summary>
+    internal event Action? Appended;
+
+    public static StreamStore Create(StoreOptions options, ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        builder.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(builder.ConnectionStringBuilder.MaxAutoPrepare, 64);
+        builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        return new StreamStore(options, builder.Build(), loggerFactory ?? NullLoggerFactory.Instance);
+    }
+
+    /// <summary>Creates or upgrades the schema and every registered projection's tables. Safe to run concurrently.</summary>
+    public Task MigrateAsync(CancellationToken cancellationToken = default) =>
+        SchemaMigrator.MigrateAsync(DataSource, Options.Schema, Options.Projections, cancellationToken);
+
+    public EventSession OpenSession(string tenantId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        return new EventSession(this, tenantId);
+    }
+
+    public ProjectionDaemon CreateDaemon(DaemonOptions? options = null) => new(this, options ?? new DaemonOptions());
+
+    internal IProjection FindProjection(string name) =>
+        Options.Projections.FirstOrDefault(p => p.Name == name)
+        ?? throw new ArgumentException($"No projection named '{name}' is registered.", nameof(name));
+
+    internal void OnAppended()
+    {
+        Appended?.Invoke();
+        _pendingNotify.Writer.TryWrite(true);
+    }
+
+    /// <summary>
+    /// NOTIFY inside the append transaction would take PostgreSQL's global notify lock at every
+    /// commit and serialise all writers; instead one coalesced NOTIFY follows each burst of commits.
+    /// A lost notification only costs a poll interval.
+    /// </summary>
+    private async Task SendNotificationsAsync()
+    {
+        var logger = LoggerFactory.CreateLogger<StreamStore>();
+        try
+        {
+            while (await _pendingNotify.Reader.WaitToReadAsync(_stopping.Token))
+            {
+                _pendingNotify.Reader.TryRead(out _);
+                try
+                {
+                    await using var command = DataSource.CreateCommand("SELECT pg_notify($1, '')");
+                    command.Parameters.Add(new NpgsqlParameter { Value = NotificationChannel });
+                    await command.ExecuteNonQueryAsync(_stopping.Token);
+                }
+                catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+                {
+                    logger.LogWarning(exception, "Could not notify listeners of new events; they will poll.");
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        await _notifier;
+        _stopping.Dispose();
+        await DataSource.DisposeAsync();
+    }
+}

@@ -1,0 +1,45 @@
+using Practice.Testing;
+
+namespace Practice.EventStore.Tests;
+
+public sealed class AppendingAndReadingFixture : StoreFixture
+{
+    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
+}
+
+public sealed class AppendingAndReading(AppendingAndReadingFixture fixture) : IClassFixture<AppendingAndReadingFixture>
+{
+    private readonly StreamStore _store = fixture.Store;
+
+    [Fact]
+    public async Task A_started_stream_reads_back_in_order_with_versions()
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("account-1", "account", new Opened("Ada"), new Deposited(10m));
+        var results = await session.SaveChangesAsync();
+        Assert.Equal(2, results.Single().Version);
+
+        var events = await session.FetchStreamAsync("account-1");
+        Assert.Equal([1L, 2L], events.Select(e => e.Version));
+        Assert.Equal(new Opened("Ada"), events[0].Data);
+        Assert.Equal("money-deposited", events[1].TypeName);
+        Assert.True(events[0].Sequence < events[1].Sequence);
+    }
+
+    [Fact]
+    public async Task Appending_at_a_stale_version_raises_a_concurrency_exception_and_writes_nothing()
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("account-2", "account", new Opened("Bo"));
+        await session.SaveChangesAsync();
+        session.Append("account-2", "account", 1, new Deposited(5m));
+        await session.SaveChangesAsync();
+
+        session.Append("account-2", "account", 1, new Deposited(7m));
+        var conflict = await Assert.ThrowsAsync<ConcurrencyException>(() => session.SaveChangesAsync());
+        Assert.Equal((1L, 2L), (conflict.ExpectedVersion, conflict.ActualVersion));
+
+        var (state, version) = await session.AggregateStreamAsync("account-2", Account.Initial, Account.Apply);
+        Assert.Equal((5m, 2L), (state.Balance, version));
+    }
+}
