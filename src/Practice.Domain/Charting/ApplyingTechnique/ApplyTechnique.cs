@@ -1,0 +1,57 @@
+using Practice.Domain.Clients;
+using Practice.Domain.Clinics;
+using Practice.Domain.Staff;
+
+namespace Practice.Domain.Charting.ApplyingTechnique;
+
+// Pressure 1 (gentle) to 5 (intense); TriggerPointId optionally targets a trigger point found in this session.
+public sealed record ApplyTechnique(
+    Guid AppointmentId,
+    Guid TherapistId,
+    Modality Modality,
+    string Technique,
+    int Pressure,
+    int Seconds,
+    Guid? TriggerPointId,
+    DateTimeOffset Now);
+
+public static class ApplyTechniqueHandler
+{
+    public static Decision Decide(ApplyTechnique command, TreatmentSession session, Therapist therapist, Client client, Location location)
+    {
+        var error = ChartingRules.OpenFor(session, command.TherapistId)
+            ?? Validate.Required("technique", command.Technique)
+            ?? Validate.InRange("pressure", command.Pressure, 1, 5)
+            ?? Validate.Positive("seconds", command.Seconds);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (command.TriggerPointId is { } target && !session.TriggerPointIds.Contains(target))
+        {
+            return Decision.Reject(DomainErrorCodes.TriggerPointNotFound, "No such trigger point in this session.", "triggerPointId");
+        }
+
+        if (!therapist.Practises(command.Modality))
+        {
+            return Decision.Reject(DomainErrorCodes.ModalityNotPractised, $"The therapist does not practise {command.Modality}.", "modality");
+        }
+
+        if (command.Modality == Modality.DryNeedling && ChartingRules.DryNeedling(client, therapist, location, command.Now) is { } needling)
+        {
+            return needling;
+        }
+
+        return Decision.Accept(new TechniqueApplied(
+            command.AppointmentId,
+            session.ClientId,
+            session.TherapistId,
+            command.Modality,
+            command.Technique.Trim(),
+            command.Pressure,
+            command.Seconds,
+            command.TriggerPointId,
+            command.Now));
+    }
+}

@@ -1,0 +1,160 @@
+using System.Collections.Immutable;
+using Practice.Domain.Staff;
+
+namespace Practice.Domain.Charting;
+
+public enum SessionStatus
+{
+    None,
+    InProgress,
+    Completed,
+}
+
+public enum BodySide
+{
+    Left,
+    Right,
+    Bilateral,
+}
+
+public enum TriggerPointActivity
+{
+    Active,
+    Latent,
+}
+
+public enum PainPhase
+{
+    Before,
+    After,
+}
+
+public enum AdverseEventKind
+{
+    Bruising,
+    Bleeding,
+    PainDuring,
+    PainAfter,
+    Aggravation,
+    Drowsiness,
+    Headache,
+    Nausea,
+    Other,
+}
+
+public enum AdverseEventSeverity
+{
+    Mild,
+    Moderate,
+    Severe,
+}
+
+// A session is keyed by its appointment: one appointment, at most one session.
+public sealed record SessionStarted(
+    Guid AppointmentId, Guid ClientId, Guid TherapistId, Guid LocationId, Modality Modality, DateTimeOffset StartedAt) : IDomainEvent;
+
+public sealed record TriggerPointFound(
+    Guid AppointmentId,
+    Guid TriggerPointId,
+    Guid ClientId,
+    Guid TherapistId,
+    string Muscle,
+    BodySide Side,
+    TriggerPointActivity Activity,
+    bool TautBand,
+    bool LocalTwitchResponse,
+    string ReferredPainRegion,
+    decimal? PressurePainThresholdKpa,
+    DateTimeOffset FoundAt) : IDomainEvent;
+
+// Pressure on the 1 (gentle) to 5 (intense) scale.
+public sealed record TechniqueApplied(
+    Guid AppointmentId,
+    Guid ClientId,
+    Guid TherapistId,
+    Modality Modality,
+    string Technique,
+    int Pressure,
+    int Seconds,
+    Guid? TriggerPointId,
+    DateTimeOffset AppliedAt) : IDomainEvent;
+
+public sealed record DiscomfortReported(Guid AppointmentId, Guid ClientId, Guid TherapistId, int Level, string? Note, DateTimeOffset ReportedAt) : IDomainEvent;
+
+public sealed record PressureAdjusted(Guid AppointmentId, Guid ClientId, Guid TherapistId, int From, int To, DateTimeOffset AdjustedAt) : IDomainEvent;
+
+// NPRS score; LoincCode is LoincCodes.PainSeverity0To10.
+public sealed record PainRecorded(
+    Guid AppointmentId, Guid ClientId, Guid TherapistId, Modality Modality, PainPhase Phase, int Score, string LoincCode, DateTimeOffset RecordedAt) : IDomainEvent;
+
+public sealed record AdverseEventRecorded(
+    Guid AppointmentId,
+    Guid ClientId,
+    Guid TherapistId,
+    Modality Modality,
+    AdverseEventKind Kind,
+    AdverseEventSeverity Severity,
+    string? Note,
+    DateTimeOffset RecordedAt) : IDomainEvent;
+
+public sealed record SessionCompleted(
+    Guid AppointmentId, Guid ClientId, Guid TherapistId, Guid LocationId, Modality Modality, DateTimeOffset CompletedAt, DateTimeOffset NoteDueBy) : IDomainEvent;
+
+public sealed record SoapNoteSigned(
+    Guid AppointmentId,
+    Guid ClientId,
+    Guid TherapistId,
+    string Subjective,
+    string Objective,
+    string Assessment,
+    string Plan,
+    DateTimeOffset SignedAt) : IDomainEvent;
+
+// The signed note stays as it was; amendments are added beside it.
+public sealed record SoapNoteAmended(Guid AppointmentId, Guid AmendmentId, Guid ClientId, Guid TherapistId, string Text, DateTimeOffset AmendedAt) : IDomainEvent;
+
+public sealed record NoteOverdue(Guid AppointmentId, Guid ClientId, Guid TherapistId, DateTimeOffset DueBy, DateTimeOffset FlaggedAt) : IDomainEvent;
+
+public sealed record TreatmentSession(
+    SessionStatus Status,
+    Guid AppointmentId,
+    Guid ClientId,
+    Guid TherapistId,
+    Guid LocationId,
+    Modality Modality,
+    ImmutableHashSet<Guid> TriggerPointIds,
+    DateTimeOffset? NoteDueBy,
+    bool NoteSigned,
+    bool NoteFlaggedOverdue,
+    ImmutableHashSet<Guid> AmendmentIds) : IState<TreatmentSession>
+{
+    public static readonly TimeSpan NoteDeadline = TimeSpan.FromHours(72);
+
+    public static TreatmentSession Initial { get; } =
+        new(SessionStatus.None, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, default, [], null, false, false, []);
+
+    public static string StreamType => "treatment-session";
+
+    public static string StreamId(Guid appointmentId) => $"treatment-session-{appointmentId}";
+
+    public bool Exists => Status != SessionStatus.None;
+
+    public TreatmentSession Apply(object @event) => @event switch
+    {
+        SessionStarted e => Initial with
+        {
+            Status = SessionStatus.InProgress,
+            AppointmentId = e.AppointmentId,
+            ClientId = e.ClientId,
+            TherapistId = e.TherapistId,
+            LocationId = e.LocationId,
+            Modality = e.Modality,
+        },
+        TriggerPointFound e => this with { TriggerPointIds = TriggerPointIds.Add(e.TriggerPointId) },
+        SessionCompleted e => this with { Status = SessionStatus.Completed, NoteDueBy = e.NoteDueBy },
+        SoapNoteSigned => this with { NoteSigned = true },
+        SoapNoteAmended e => this with { AmendmentIds = AmendmentIds.Add(e.AmendmentId) },
+        NoteOverdue => this with { NoteFlaggedOverdue = true },
+        _ => this,
+    };
+}

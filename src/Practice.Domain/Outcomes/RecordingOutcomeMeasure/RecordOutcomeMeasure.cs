@@ -1,0 +1,50 @@
+using Practice.Domain.Clients;
+
+namespace Practice.Domain.Outcomes.RecordingOutcomeMeasure;
+
+// AppointmentId links the measure to the visit it was taken at, when there was one.
+public sealed record RecordOutcomeMeasure(
+    Guid ClientId, Guid MeasureId, OutcomeInstrument Instrument, decimal Score, Guid? AppointmentId, DateTimeOffset Now);
+
+public static class RecordOutcomeMeasureHandler
+{
+    public static Decision Decide(RecordOutcomeMeasure command, ClientCare care, Client client)
+    {
+        if (!client.Exists)
+        {
+            return Decision.Reject(DomainErrorCodes.ClientNotFound, "The client is not registered.", "clientId");
+        }
+
+        if (care.MeasureIds.Contains(command.MeasureId))
+        {
+            return Decision.Reject(DomainErrorCodes.AlreadyExists, "The measure is recorded already.", "measureId");
+        }
+
+        (decimal Min, decimal Max, bool Whole)? scale = command.Instrument switch
+        {
+            OutcomeInstrument.Nprs => (0m, 10m, true),
+            OutcomeInstrument.Ndi or OutcomeInstrument.Odi => (0m, 100m, false),
+            OutcomeInstrument.Psfs => (0m, 10m, false),
+            OutcomeInstrument.Pgic => (1m, 7m, true),
+            _ => null,
+        };
+        if (scale is not { } range)
+        {
+            return Decision.Reject(DomainErrorCodes.InvalidValue, "Unknown instrument.", "instrument");
+        }
+
+        if (Validate.InRange("score", command.Score, range.Min, range.Max) is { } error)
+        {
+            return error;
+        }
+
+        if (range.Whole && command.Score != decimal.Truncate(command.Score))
+        {
+            return Decision.Reject(DomainErrorCodes.InvalidValue, $"{command.Instrument} scores are whole numbers.", "score");
+        }
+
+        var loinc = command.Instrument == OutcomeInstrument.Nprs ? LoincCodes.PainSeverity0To10 : null;
+        return Decision.Accept(new OutcomeMeasureCompleted(
+            command.ClientId, command.MeasureId, command.Instrument, command.Score, loinc, command.AppointmentId, command.Now));
+    }
+}

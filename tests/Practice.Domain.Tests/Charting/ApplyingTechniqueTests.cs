@@ -1,0 +1,103 @@
+using Practice.Domain.Charting;
+using Practice.Domain.Charting.ApplyingTechnique;
+using Practice.Domain.Clients;
+using Practice.Domain.Staff;
+using static Practice.Domain.Tests.Charting.Session;
+using static Practice.Domain.Tests.Clinic;
+using static Practice.Domain.Tests.Spec;
+
+namespace Practice.Domain.Tests.Charting;
+
+public sealed class ApplyingTechniqueTests
+{
+    private static readonly DateTimeOffset At = StartedAt.AddMinutes(10);
+
+    private static Func<TreatmentSession, Decision> Apply(
+        Modality modality = Modality.TriggerPointTherapy,
+        int pressure = 4,
+        int seconds = 60,
+        Guid? target = null,
+        Guid? therapistId = null,
+        Client? client = null,
+        Therapist? therapist = null) =>
+        session => ApplyTechniqueHandler.Decide(
+            new(AppointmentId, therapistId ?? TherapistId, modality, "Ischemic compression", pressure, seconds, target, At),
+            session, therapist ?? Ana, client ?? Sam, Downtown);
+
+    private static TechniqueApplied Applied(Modality modality = Modality.TriggerPointTherapy, Guid? target = null) =>
+        new(AppointmentId, ClientId, TherapistId, modality, "Ischemic compression", 4, 60, target, At);
+
+    [Fact]
+    public void Applies_a_technique() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply())
+            .Then(Applied());
+
+    [Fact]
+    public void Applies_a_technique_to_a_trigger_point_found_in_the_session() =>
+        Given<TreatmentSession>(Started(), Found)
+            .When(Apply(target: TriggerPointId))
+            .Then(Applied(target: TriggerPointId));
+
+    [Fact]
+    public void Refuses_a_trigger_point_not_found_in_the_session() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(target: TriggerPointId))
+            .ThenRejects(DomainErrorCodes.TriggerPointNotFound, "triggerPointId");
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(6)]
+    public void Refuses_pressure_outside_one_to_five(int pressure) =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(pressure: pressure))
+            .ThenRejects(DomainErrorCodes.OutOfRange, "pressure");
+
+    [Fact]
+    public void Refuses_a_duration_of_zero_seconds() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(seconds: 0))
+            .ThenRejects(DomainErrorCodes.OutOfRange, "seconds");
+
+    [Fact]
+    public void Refuses_a_modality_the_therapist_does_not_practise() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(Modality.MyofascialRelease))
+            .ThenRejects(DomainErrorCodes.ModalityNotPractised, "modality");
+
+    [Fact]
+    public void Applies_dry_needling_with_written_consent_and_a_valid_credential() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(Modality.DryNeedling, client: WithDryNeedlingConsent()))
+            .Then(Applied(Modality.DryNeedling));
+
+    [Fact]
+    public void Refuses_dry_needling_on_verbal_consent() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(Modality.DryNeedling, client: WithDryNeedlingConsent(written: false)))
+            .ThenRejects(DomainErrorCodes.WrittenConsentRequired);
+
+    [Fact]
+    public void Refuses_dry_needling_with_an_expired_credential() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(Modality.DryNeedling, client: WithDryNeedlingConsent(), therapist: WithExpiredCredential))
+            .ThenRejects(DomainErrorCodes.CredentialRequired, "therapistId");
+
+    [Fact]
+    public void Refuses_dry_needling_for_a_client_on_anticoagulants() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(Modality.DryNeedling, client: WithDryNeedlingConsent(true, Contraindication.Anticoagulants)))
+            .ThenRejects(DomainErrorCodes.Contraindicated);
+
+    [Fact]
+    public void Refuses_charting_on_a_completed_session() =>
+        Given<TreatmentSession>(Started(), Completed())
+            .When(Apply())
+            .ThenRejects(DomainErrorCodes.SessionCompleted);
+
+    [Fact]
+    public void Refuses_charting_by_another_therapist() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(therapistId: OtherTherapistId))
+            .ThenRejects(DomainErrorCodes.NotSessionTherapist, "therapistId");
+}

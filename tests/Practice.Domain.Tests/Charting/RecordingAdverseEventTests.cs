@@ -1,0 +1,48 @@
+using Practice.Domain.Charting;
+using Practice.Domain.Charting.RecordingAdverseEvent;
+using Practice.Domain.Staff;
+using static Practice.Domain.Tests.Charting.Session;
+using static Practice.Domain.Tests.Clinic;
+using static Practice.Domain.Tests.Spec;
+
+namespace Practice.Domain.Tests.Charting;
+
+public sealed class RecordingAdverseEventTests
+{
+    private static readonly DateTimeOffset NextDay = CompletedAt.AddDays(1);
+
+    private static Func<TreatmentSession, Decision> Record(AdverseEventKind kind = AdverseEventKind.Bruising, string? note = "Small bruise, left trapezius", Guid? therapistId = null) =>
+        session => RecordAdverseEventHandler.Decide(new(AppointmentId, therapistId ?? TherapistId, kind, AdverseEventSeverity.Mild, note, NextDay), session);
+
+    [Fact]
+    public void Records_an_adverse_event_during_the_session() =>
+        Given<TreatmentSession>(Started(Modality.DryNeedling))
+            .When(Record())
+            .Then(new AdverseEventRecorded(
+                AppointmentId, ClientId, TherapistId, Modality.DryNeedling, AdverseEventKind.Bruising, AdverseEventSeverity.Mild, "Small bruise, left trapezius", NextDay));
+
+    [Fact]
+    public void Records_an_adverse_event_that_surfaces_after_completion() =>
+        Given<TreatmentSession>(Started(), Completed())
+            .When(Record(AdverseEventKind.PainAfter, null))
+            .Then(new AdverseEventRecorded(
+                AppointmentId, ClientId, TherapistId, Modality.TriggerPointTherapy, AdverseEventKind.PainAfter, AdverseEventSeverity.Mild, null, NextDay));
+
+    [Fact]
+    public void Refuses_other_without_a_note() =>
+        Given<TreatmentSession>(Started())
+            .When(Record(AdverseEventKind.Other, " "))
+            .ThenRejects(DomainErrorCodes.InvalidValue, "note");
+
+    [Fact]
+    public void Refuses_another_therapist() =>
+        Given<TreatmentSession>(Started())
+            .When(Record(therapistId: OtherTherapistId))
+            .ThenRejects(DomainErrorCodes.NotSessionTherapist, "therapistId");
+
+    [Fact]
+    public void Refuses_a_session_not_started() =>
+        Given<TreatmentSession>()
+            .When(Record())
+            .ThenRejects(DomainErrorCodes.SessionNotFound, "appointmentId");
+}

@@ -1,0 +1,28 @@
+using Practice.Domain.Clients;
+using Practice.Domain.Clients.RecordingIntake;
+using static Practice.Domain.Tests.Clinic;
+using static Practice.Domain.Tests.Spec;
+
+namespace Practice.Domain.Tests.Clients;
+
+public sealed class RecordingIntakeTests
+{
+    [Fact]
+    public void Records_conditions_and_contraindications_once_each() =>
+        Given<Client>(ClientHistory)
+            .When(c => RecordIntakeHandler.Decide(
+                new(ClientId, ["Neck pain ", "neck pain", "Tension headache"], [Contraindication.Pregnancy, Contraindication.Anticoagulants, Contraindication.Pregnancy], Now), c))
+            .Then(new IntakeRecorded(ClientId, ["Neck pain", "Tension headache"], [Contraindication.Anticoagulants, Contraindication.Pregnancy], Now));
+
+    [Fact]
+    public void Refuses_an_unregistered_client() =>
+        Given<Client>()
+            .When(c => RecordIntakeHandler.Decide(new(ClientId, ["Neck pain"], [], Now), c))
+            .ThenRejects(DomainErrorCodes.ClientNotFound, "clientId");
+
+    [Fact]
+    public void Refuses_a_blank_condition() =>
+        Given<Client>(ClientHistory)
+            .When(c => RecordIntakeHandler.Decide(new(ClientId, ["Neck pain", ""], [], Now), c))
+            .ThenRejects(DomainErrorCodes.InvalidValue, "conditions");
+}

@@ -1,0 +1,74 @@
+using Practice.Domain.Clients;
+using Practice.Domain.Outcomes;
+using Practice.Domain.Outcomes.RecordingOutcomeMeasure;
+using static Practice.Domain.Tests.Clinic;
+using static Practice.Domain.Tests.Outcomes.Care;
+using static Practice.Domain.Tests.Spec;
+
+namespace Practice.Domain.Tests.Outcomes;
+
+public sealed class RecordingOutcomeMeasureTests
+{
+    private static Func<ClientCare, Decision> Record(OutcomeInstrument instrument, decimal score, Client? client = null) =>
+        care => RecordOutcomeMeasureHandler.Decide(new(ClientId, MeasureId, instrument, score, AppointmentId, Now), care, client ?? Sam);
+
+    [Fact]
+    public void Records_nprs_with_its_loinc_code() =>
+        Given<ClientCare>()
+            .When(Record(OutcomeInstrument.Nprs, 6))
+            .Then(new OutcomeMeasureCompleted(ClientId, MeasureId, OutcomeInstrument.Nprs, 6, "72514-3", AppointmentId, Now));
+
+    [Theory]
+    [InlineData(OutcomeInstrument.Nprs, 0)]
+    [InlineData(OutcomeInstrument.Nprs, 10)]
+    [InlineData(OutcomeInstrument.Ndi, 42.5)]
+    [InlineData(OutcomeInstrument.Ndi, 100)]
+    [InlineData(OutcomeInstrument.Odi, 0)]
+    [InlineData(OutcomeInstrument.Psfs, 6.3)]
+    [InlineData(OutcomeInstrument.Pgic, 1)]
+    [InlineData(OutcomeInstrument.Pgic, 7)]
+    public void Records_a_score_on_the_instruments_scale(OutcomeInstrument instrument, double score) =>
+        Given<ClientCare>()
+            .When(Record(instrument, (decimal)score))
+            .Then(new OutcomeMeasureCompleted(
+                ClientId, MeasureId, instrument, (decimal)score, instrument == OutcomeInstrument.Nprs ? "72514-3" : null, AppointmentId, Now));
+
+    [Theory]
+    [InlineData(OutcomeInstrument.Nprs, 11)]
+    [InlineData(OutcomeInstrument.Nprs, -1)]
+    [InlineData(OutcomeInstrument.Ndi, 100.5)]
+    [InlineData(OutcomeInstrument.Odi, -0.5)]
+    [InlineData(OutcomeInstrument.Psfs, 10.1)]
+    [InlineData(OutcomeInstrument.Pgic, 0)]
+    [InlineData(OutcomeInstrument.Pgic, 8)]
+    public void Refuses_a_score_off_the_instruments_scale(OutcomeInstrument instrument, double score) =>
+        Given<ClientCare>()
+            .When(Record(instrument, (decimal)score))
+            .ThenRejects(DomainErrorCodes.OutOfRange, "score");
+
+    [Theory]
+    [InlineData(OutcomeInstrument.Nprs, 4.5)]
+    [InlineData(OutcomeInstrument.Pgic, 3.5)]
+    public void Refuses_a_fraction_on_a_whole_number_scale(OutcomeInstrument instrument, double score) =>
+        Given<ClientCare>()
+            .When(Record(instrument, (decimal)score))
+            .ThenRejects(DomainErrorCodes.InvalidValue, "score");
+
+    [Fact]
+    public void Refuses_an_unknown_instrument() =>
+        Given<ClientCare>()
+            .When(Record((OutcomeInstrument)99, 1))
+            .ThenRejects(DomainErrorCodes.InvalidValue, "instrument");
+
+    [Fact]
+    public void Refuses_a_measure_recorded_already() =>
+        Given<ClientCare>(new OutcomeMeasureCompleted(ClientId, MeasureId, OutcomeInstrument.Nprs, 6, "72514-3", AppointmentId, Now))
+            .When(Record(OutcomeInstrument.Nprs, 6))
+            .ThenRejects(DomainErrorCodes.AlreadyExists, "measureId");
+
+    [Fact]
+    public void Refuses_an_unregistered_client() =>
+        Given<ClientCare>()
+            .When(Record(OutcomeInstrument.Nprs, 6, Client.Initial))
+            .ThenRejects(DomainErrorCodes.ClientNotFound, "clientId");
+}
