@@ -5,25 +5,44 @@ namespace Practice.EventStore;
 /// <summary>Reads event rows selected as (seq, id, stream_id, version, tenant_id, type, data, metadata, created_at, tx).</summary>
 internal static class EventReader
 {
-    public const string Columns = "seq, id, stream_id, version, tenant_id, type, data::text, metadata::text, created_at, tx::text";
+    /// <remarks>
+    /// The text of tx is aliased: left as "tx", an ORDER BY tx in the same query would sort by the text
+    /// ("10" before "9"), which breaks the gap-free order and keeps the (tx, seq) index out of the plan.
+    /// </remarks>
+    public const string Columns = "seq, id, stream_id, version, tenant_id, type, data::text, metadata::text, created_at, tx::text AS tx_text";
 
+    /// <param name="tolerant">
+    /// For async readers: an event that cannot be read (unknown type, JSON that no longer fits) becomes an
+    /// <see cref="UndecodableEvent"/> so it can be retried and dead-lettered alone instead of stopping the reader.
+    /// </param>
     public static async Task<IReadOnlyList<StoredEvent>> ReadAllAsync(
-        NpgsqlCommand command, EventSerializer serializer, Func<string, bool> wanted, CancellationToken cancellationToken)
+        NpgsqlCommand command, EventSerializer serializer, Func<string, bool> wanted, CancellationToken cancellationToken, bool tolerant = false)
     {
         var events = new List<StoredEvent>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(Read(reader, serializer, wanted));
+            events.Add(Read(reader, serializer, wanted, tolerant));
         }
         return events;
     }
 
     /// <summary>Events whose type is not wanted keep their position but are not deserialized (Data is null).</summary>
-    public static StoredEvent Read(NpgsqlDataReader reader, EventSerializer serializer, Func<string, bool> wanted)
+    private static StoredEvent Read(NpgsqlDataReader reader, EventSerializer serializer, Func<string, bool> wanted, bool tolerant)
     {
         var typeName = reader.GetString(5);
-        var data = wanted(typeName) ? serializer.Deserialize(typeName, reader.GetString(6)) : null;
+        object? data = null;
+        if (wanted(typeName))
+        {
+            try
+            {
+                data = serializer.Deserialize(typeName, reader.GetString(6));
+            }
+            catch (Exception exception) when (tolerant && exception is EventStoreException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+            {
+                data = new UndecodableEvent(typeName, $"{exception.GetType().Name}: {exception.Message}");
+            }
+        }
         return new StoredEvent(
             Sequence: reader.GetInt64(0),
             Id: reader.GetGuid(1),
@@ -37,3 +56,6 @@ internal static class EventReader
             TransactionId: ulong.Parse(reader.GetString(9), System.Globalization.CultureInfo.InvariantCulture));
     }
 }
+
+/// <summary>Stands in for an event an async reader could not deserialize; applying it fails, so it is dead-lettered.</summary>
+internal sealed record UndecodableEvent(string TypeName, string Error);

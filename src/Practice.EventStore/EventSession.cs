@@ -75,6 +75,9 @@ public sealed class EventSession : IAsyncDisposable
     public void Append(string streamId, string streamType, long expectedVersion, params object[] events) =>
         Append(streamId, streamType, expectedVersion, events.Select(e => new NewEvent(Guid.CreateVersion7(), e)));
 
+    public void Append(string streamId, string streamType, long expectedVersion, params NewEvent[] events) =>
+        Append(streamId, streamType, expectedVersion, events.AsEnumerable());
+
     /// <summary>Queues events for one stream. They are serialised (and size-checked) now; nothing is written until SaveChangesAsync.</summary>
     public void Append(string streamId, string streamType, long expectedVersion, IEnumerable<NewEvent> events)
     {
@@ -177,6 +180,11 @@ public sealed class EventSession : IAsyncDisposable
         // Without an explicit transaction, one batch is still one implicit transaction in PostgreSQL.
         await using var batch = new NpgsqlBatch(connection, transaction);
         var metadataJson = _store.Serializer.SerializeMetadata(Metadata);
+        var locksStreams = _appends.Count > 0;
+        if (locksStreams)
+        {
+            batch.BatchCommands.Add(LockStreamsCommand());
+        }
         foreach (var append in _appends)
         {
             batch.BatchCommands.Add(AppendCommand(append, metadataJson));
@@ -194,6 +202,10 @@ public sealed class EventSession : IAsyncDisposable
         {
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
+                if (locksStreams)
+                {
+                    await reader.NextResultAsync(cancellationToken);
+                }
                 foreach (var append in _appends)
                 {
                     await reader.ReadAsync(cancellationToken);
@@ -213,7 +225,7 @@ public sealed class EventSession : IAsyncDisposable
                     var context = new ProjectionContext(connection, transaction, _store.Schema, tableSuffix: "");
                     foreach (var projection in inline)
                     {
-                        var relevant = Filter(projection, stored);
+                        var relevant = _store.Relevant(projection, stored);
                         if (relevant.Count > 0)
                         {
                             await projection.ApplyAsync(context, relevant, cancellationToken);
@@ -223,9 +235,13 @@ public sealed class EventSession : IAsyncDisposable
                 await transaction.CommitAsync(cancellationToken);
             }
         }
-        catch (PostgresException exception) when (exception.SqlState is "PX409" or "PX410" or "PX422")
+        // 23505 on events_id_key: an id already stored in another stream (or racing into one); never a safe resend.
+        catch (PostgresException exception) when (exception.SqlState is "PX409" or "PX410" or "PX422"
+            || exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "events_id_key" })
         {
-            var failed = _appends[Math.Max(0, batch.BatchCommands.IndexOf(exception.BatchCommand!))];
+            // Results arrive in order, so the failing append is the first one without a result.
+            // (PostgresException.BatchCommand is not set here: it named the first append every time.)
+            var failed = _appends[Math.Min(results.Count, _appends.Count - 1)];
             throw exception.SqlState switch
             {
                 "PX409" => Conflict(failed, exception),
@@ -252,6 +268,25 @@ public sealed class EventSession : IAsyncDisposable
         StoreInstrumentation.ConcurrencyConflicts.Add(1);
         var actual = long.TryParse(exception.MessageText, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : -1;
         return new ConcurrencyException(failed.StreamId, failed.ExpectedVersion, actual);
+    }
+
+    /// <summary>
+    /// Locks every stream of the session before anything writes. PostgreSQL gives a transaction its id
+    /// (the events' tx) at its first row lock or write, even one that then waits; a writer that got its
+    /// id while queued for a stream's row could commit that stream's next versions under a smaller tx
+    /// than the versions before them, and readers walking (tx, seq) would see the stream out of order.
+    /// Advisory locks take no transaction id, so each writer's id comes after the previous writer of
+    /// its streams committed. Taken in one sorted order, they cannot deadlock across sessions.
+    /// </summary>
+    private NpgsqlBatchCommand LockStreamsCommand()
+    {
+        var command = new NpgsqlBatchCommand(
+            "SELECT pg_advisory_xact_lock(hashtextextended(u.key, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS u(key, ord) ORDER BY u.ord");
+        command.Parameters.Add(new NpgsqlParameter
+        {
+            Value = _appends.Select(a => $"practice-stream:{_store.Schema}:{TenantId}:{a.StreamId}").Order(StringComparer.Ordinal).ToArray(),
+        });
+        return command;
     }
 
     private NpgsqlBatchCommand AppendCommand(PendingAppend append, string metadataJson)
@@ -282,8 +317,6 @@ public sealed class EventSession : IAsyncDisposable
         return new AppendResult(append.StreamId, version, events, WasDuplicate: false);
     }
 
-    internal static IReadOnlyList<StoredEvent> Filter(IProjection projection, IReadOnlyList<StoredEvent> events) =>
-        projection.EventTypes.Count == 0 ? events : events.Where(e => projection.EventTypes.Contains(e.TypeName)).ToList();
 
     private static void ValidateStreamId(string streamId)
     {

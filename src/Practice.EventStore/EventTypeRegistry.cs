@@ -47,6 +47,10 @@ public sealed class EventTypeRegistry
 
     public bool IsKnown(string storedName) => _typesByName.ContainsKey(storedName) || _upcasters.ContainsKey(storedName);
 
+    /// <summary>The name a stored event is read as, after any upcasters: what projections filter on.</summary>
+    public string CurrentName(string storedName) =>
+        _upcasters.TryGetValue(storedName, out var upcaster) ? CurrentName(upcaster.TargetName) : storedName;
+
     internal (Type Type, Func<JsonObject, JsonObject>? Transform) Resolve(string storedName)
     {
         if (_upcasters.TryGetValue(storedName, out var upcaster))

@@ -14,6 +14,7 @@ namespace Practice.EventStore;
 public sealed partial class StreamStore : IAsyncDisposable
 {
     private readonly Channel<bool> _pendingNotify = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private static readonly TimeSpan NotifyInterval = TimeSpan.FromMilliseconds(5);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _notifier;
 
@@ -28,7 +29,8 @@ public sealed partial class StreamStore : IAsyncDisposable
 
     public StoreOptions Options { get; }
     public string Schema => Options.Schema;
-    internal NpgsqlDataSource DataSource { get; }
+    /// <summary>The pool every store operation uses; read-model queries share it.</summary>
+    public NpgsqlDataSource DataSource { get; }
     internal EventSerializer Serializer { get; }
     internal ILoggerFactory LoggerFactory { get; }
 
@@ -59,6 +61,22 @@ public sealed partial class StreamStore : IAsyncDisposable
 
     public ProjectionDaemon CreateDaemon(DaemonOptions? options = null) => new(this, options ?? new DaemonOptions());
 
+    /// <summary>Whether a projection reads events stored under this name; upcast names count as their current name.</summary>
+    internal Func<string, bool> Wants(IProjection projection) =>
+        projection.EventTypes.Count == 0 ? static _ => true : name => projection.EventTypes.Contains(Options.Events.CurrentName(name));
+
+    /// <summary>The events a projection reads; one that could not be decoded fails here, so it is retried and dead-lettered alone.</summary>
+    internal IReadOnlyList<StoredEvent> Relevant(IProjection projection, IReadOnlyList<StoredEvent> events)
+    {
+        var wants = Wants(projection);
+        var relevant = projection.EventTypes.Count == 0 ? events : events.Where(e => wants(e.TypeName)).ToList();
+        if (relevant.FirstOrDefault(e => e.Data is UndecodableEvent) is { Data: UndecodableEvent undecodable } stored)
+        {
+            throw new UndecodableEventException(stored.Sequence, undecodable.TypeName, undecodable.Error);
+        }
+        return relevant;
+    }
+
     internal IProjection FindProjection(string name) =>
         Options.Projections.FirstOrDefault(p => p.Name == name)
         ?? throw new ArgumentException($"No projection named '{name}' is registered.", nameof(name));
@@ -84,7 +102,9 @@ public sealed partial class StreamStore : IAsyncDisposable
                 _pendingNotify.Reader.TryRead(out _);
                 try
                 {
-                    await using var command = DataSource.CreateCommand("SELECT pg_notify($1, '')");
+                    // A NOTIFY commit takes an xid and would wait for a WAL flush beside the appends it
+                    // announces; it need not be durable, since a lost notification only costs a poll.
+                    await using var command = DataSource.CreateCommand("SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, '')");
                     command.Parameters.Add(new NpgsqlParameter { Value = NotificationChannel });
                     await command.ExecuteNonQueryAsync(_stopping.Token);
                 }
@@ -92,6 +112,9 @@ public sealed partial class StreamStore : IAsyncDisposable
                 {
                     logger.LogWarning(exception, "Could not notify listeners of new events; they will poll.");
                 }
+                // Under a steady stream of commits this loop would otherwise run one NOTIFY transaction per
+                // round trip, as many as the appends themselves; other processes' daemons can wait this long.
+                await Task.Delay(NotifyInterval, _stopping.Token);
             }
         }
         catch (OperationCanceledException)

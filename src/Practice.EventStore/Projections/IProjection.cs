@@ -39,6 +39,9 @@ public sealed class ProjectionContext
         _tableSuffix = tableSuffix;
     }
 
+    /// <summary>The store's schema, for tables a projection shares with other modules (scheduled messages).</summary>
+    public string Schema => _schema;
+
     public NpgsqlConnection Connection { get; }
     public NpgsqlTransaction Transaction { get; }
 

@@ -66,17 +66,18 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         return Task.CompletedTask;
     }
 
+    /// <summary>Stops every loop and releases the leader locks; safe to call more than once, even concurrently.</summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        if (_stopping is null)
+        var stopping = Interlocked.Exchange(ref _stopping, null);
+        if (stopping is null)
         {
             return;
         }
         _store.Appended -= WakeAll;
-        await _stopping.CancelAsync();
+        await stopping.CancelAsync();
         await Task.WhenAll(_tasks).WaitAsync(cancellationToken);
-        _stopping.Dispose();
-        _stopping = null;
+        stopping.Dispose();
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
@@ -140,15 +141,17 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 finally
                 {
                     _leading[projection.Name] = false;
+                    await ReleaseLeadAsync(connection, projection);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+            // Whatever went wrong, the loop lives on: a projection that silently stops is the worst outcome.
+            catch (Exception exception) when (!stopping.IsCancellationRequested)
             {
-                _logger.LogWarning(exception, "Projection {Projection} lost its connection; retrying.", projection.Name);
+                _logger.LogError(exception, "Projection {Projection} stopped leading after an error; retrying.", projection.Name);
                 await Delay(_options.LeaderRetryInterval, stopping);
             }
         }
@@ -160,6 +163,28 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = LockKey(_store.Schema, projection.Name) });
         return (bool)(await command.ExecuteScalarAsync(stopping))!;
+    }
+
+    /// <summary>
+    /// Closing a pooled connection does not end its session: the lock would stay held, idle in the pool,
+    /// until the connection happens to be reused or pruned, and no other process could take over.
+    /// </summary>
+    private async Task ReleaseLeadAsync(NpgsqlConnection connection, IProjection projection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        try
+        {
+            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", connection);
+            command.Parameters.Add(new NpgsqlParameter { Value = LockKey(_store.Schema, projection.Name) });
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            _logger.LogWarning(exception, "Could not release the lead of projection {Projection}; it ends when the connection closes.", projection.Name);
+        }
     }
 
     internal static string LockKey(string schema, string projection) => $"practice-projection:{schema}.{projection}";
@@ -227,7 +252,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
 
     private async Task ApplyAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IProjection projection, IReadOnlyList<StoredEvent> events, CancellationToken stopping)
     {
-        var relevant = EventSession.Filter(projection, events);
+        var relevant = _store.Relevant(projection, events);
         if (relevant.Count > 0)
         {
             await projection.ApplyAsync(new ProjectionContext(connection, transaction, _store.Schema, tableSuffix: ""), relevant, stopping);

@@ -72,13 +72,15 @@ internal static class ProjectionProgress
         await using var command = new NpgsqlCommand(SafeBatchSql(store.Schema), connection, transaction);
         AddPosition(command, after);
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        var wanted = projection.EventTypes;
-        return await EventReader.ReadAllAsync(command, store.Serializer, wanted.Count == 0 ? static _ => true : wanted.Contains, cancellationToken);
+        return await EventReader.ReadAllAsync(command, store.Serializer, store.Wants(projection), cancellationToken, tolerant: true);
     }
 
     public static async Task<bool> AnyAfterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, ProjectionPosition after, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT EXISTS (SELECT 1 FROM {schema}.events WHERE (tx, seq) > ($1::text::xid8, $2))", connection, transaction);
+        // Not EXISTS: the planner guesses a third of the rows match (xid8 has no statistics) and scans the whole
+        // table from its old end; ORDER BY ... LIMIT 1 makes it walk the (tx, seq) index from the checkpoint.
+        await using var command = new NpgsqlCommand(
+            $"SELECT (SELECT seq FROM {schema}.events WHERE (tx, seq) > ($1::text::xid8, $2) ORDER BY tx, seq LIMIT 1) IS NOT NULL", connection, transaction);
         AddPosition(command, after);
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }

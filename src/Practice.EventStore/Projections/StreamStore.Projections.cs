@@ -23,7 +23,7 @@ public sealed partial class StreamStore
     {
         await using var command = DataSource.CreateCommand($"""
             SELECT p.name, p.last_tx::text, p.last_seq,
-                   (SELECT count(*) FROM (SELECT 1 FROM {Schema}.events e WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) LIMIT {LagCountCap}) lagging),
+                   (SELECT count(*) FROM (SELECT 1 FROM {Schema}.events e WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) ORDER BY e.tx, e.seq LIMIT {LagCountCap}) lagging),
                    coalesce((SELECT extract(epoch FROM now() - e.created_at)::float8 FROM {Schema}.events e
                               WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) ORDER BY e.tx, e.seq LIMIT 1), 0),
                    (SELECT count(*) FROM {Schema}.dead_letters d WHERE d.projection = p.name)
@@ -50,7 +50,7 @@ public sealed partial class StreamStore
     public async Task WaitForNonStaleProjectionsAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ProjectionPosition target;
-        await using (var command = DataSource.CreateCommand($"SELECT tx::text, seq FROM {Schema}.events ORDER BY tx DESC, seq DESC LIMIT 1"))
+        await using (var command = DataSource.CreateCommand($"SELECT tx::text AS tx_text, seq FROM {Schema}.events ORDER BY tx DESC, seq DESC LIMIT 1"))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             if (!await reader.ReadAsync(cancellationToken))
@@ -148,11 +148,15 @@ public sealed partial class StreamStore
             total = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
         }
         await using (var prepare = new NpgsqlCommand(string.Concat(projection.Tables.Select(t =>
-            $"DROP TABLE IF EXISTS {Schema}.{t.Name}{RebuildSuffix}; {SchemaMigrator.TableDdl(Schema, t, RebuildSuffix)};")) +
-            $"DELETE FROM {Schema}.dead_letters WHERE projection = $1;", connection))
+            $"DROP TABLE IF EXISTS {Schema}.{t.Name}{RebuildSuffix}; {SchemaMigrator.TableDdl(Schema, t, RebuildSuffix)};")), connection))
         {
-            prepare.Parameters.Add(new NpgsqlParameter { Value = name });
             await prepare.ExecuteNonQueryAsync(cancellationToken);
+        }
+        // Separate from the DDL: PostgreSQL refuses several statements in one command with $n parameters.
+        await using (var clear = new NpgsqlCommand($"DELETE FROM {Schema}.dead_letters WHERE projection = $1", connection))
+        {
+            clear.Parameters.Add(new NpgsqlParameter { Value = name });
+            await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var position = ProjectionPosition.Start;
@@ -203,7 +207,7 @@ public sealed partial class StreamStore
 
     private async Task ApplyForRebuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IProjection projection, IReadOnlyList<StoredEvent> batch, CancellationToken cancellationToken)
     {
-        var relevant = EventSession.Filter(projection, batch);
+        var relevant = Relevant(projection, batch);
         if (relevant.Count > 0)
         {
             await projection.ApplyAsync(new ProjectionContext(connection, transaction, Schema, RebuildSuffix), relevant, cancellationToken);

@@ -56,14 +56,19 @@ internal static class SchemaMigrator
                 UNIQUE (projection, event_seq)
             );
 
-            -- One round trip per stream append. The stream row is locked and the expected version checked
-            -- before any event row (and so any sequence number) is taken: losers burn nothing. A lost race
-            -- raises PX409 with the actual version as its message (Npgsql redacts DETAIL by default).
+            -- One round trip per stream append, and no sequence number is taken before the stream is
+            -- claimed: a new stream by one INSERT, an existing one by an UPDATE conditional on the expected
+            -- version (which also locks it). Anything else (a resend, a conflict, an archived stream) takes
+            -- the careful path below. A lost race raises PX409 with the actual version as its message
+            -- (Npgsql redacts DETAIL by default). Every statement is a key lookup; with sequential scans
+            -- off, a plan cached while the table was nearly empty never stays a full scan once it grows.
             CREATE FUNCTION {s}.append_events(
                 p_tenant text, p_stream text, p_stream_type text, p_expected bigint,
                 p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[],
                 OUT new_version bigint, OUT seqs bigint[], OUT duplicate boolean)
-            LANGUAGE plpgsql AS $fn$
+            LANGUAGE plpgsql
+            SET enable_seqscan = off
+            AS $fn$
             DECLARE
                 v_current  bigint;
                 v_archived boolean;
@@ -71,51 +76,72 @@ internal static class SchemaMigrator
                 v_mine     int;
                 v_any      int;
             BEGIN
-                SELECT s.version, s.archived INTO v_current, v_archived
-                  FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream FOR UPDATE;
-                IF NOT FOUND THEN
-                    IF p_expected > 0 THEN
-                        RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = '0';
-                    END IF;
-                    INSERT INTO {s}.streams (tenant_id, id, type, version)
-                    VALUES (p_tenant, p_stream, p_stream_type, 0) ON CONFLICT DO NOTHING;
-                    IF FOUND THEN
-                        v_current := 0; v_archived := false;
+                IF NOT EXISTS (SELECT FROM {s}.events e WHERE e.id = ANY (p_ids)) THEN
+                    IF p_expected = 0 THEN
+                        INSERT INTO {s}.streams (tenant_id, id, type, version)
+                        VALUES (p_tenant, p_stream, p_stream_type, v_count) ON CONFLICT DO NOTHING
+                        RETURNING version INTO new_version;
                     ELSE
-                        -- Another transaction created it first.
-                        SELECT s.version, s.archived INTO v_current, v_archived
-                          FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream FOR UPDATE;
+                        UPDATE {s}.streams SET version = version + v_count, updated_at = now()
+                         WHERE tenant_id = p_tenant AND id = p_stream AND NOT archived AND (p_expected < 0 OR version = p_expected)
+                        RETURNING version INTO new_version;
                     END IF;
                 END IF;
 
-                SELECT count(*) FILTER (WHERE e.tenant_id = p_tenant AND e.stream_id = p_stream), count(*)
-                  INTO v_mine, v_any FROM {s}.events e WHERE e.id = ANY (p_ids);
-                IF v_any > 0 THEN
-                    IF v_mine = v_count AND v_any = v_count THEN
-                        new_version := v_current; seqs := '{}'; duplicate := true;
-                        RETURN;
+                IF new_version IS NULL THEN
+                    SELECT s.version, s.archived INTO v_current, v_archived
+                      FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream FOR UPDATE;
+                    IF NOT FOUND THEN
+                        IF p_expected > 0 THEN
+                            RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = '0';
+                        END IF;
+                        INSERT INTO {s}.streams (tenant_id, id, type, version)
+                        VALUES (p_tenant, p_stream, p_stream_type, 0) ON CONFLICT DO NOTHING;
+                        IF FOUND THEN
+                            v_current := 0; v_archived := false;
+                        ELSE
+                            -- Another transaction created it first.
+                            SELECT s.version, s.archived INTO v_current, v_archived
+                              FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream FOR UPDATE;
+                        END IF;
                     END IF;
-                    RAISE EXCEPTION USING ERRCODE = 'PX422', MESSAGE = 'partial duplicate';
+
+                    SELECT count(*) FILTER (WHERE e.tenant_id = p_tenant AND e.stream_id = p_stream), count(*)
+                      INTO v_mine, v_any FROM {s}.events e WHERE e.id = ANY (p_ids);
+                    IF v_any > 0 THEN
+                        IF v_mine = v_count AND v_any = v_count THEN
+                            new_version := v_current; seqs := '{}'; duplicate := true;
+                            RETURN;
+                        END IF;
+                        RAISE EXCEPTION USING ERRCODE = 'PX422', MESSAGE = 'partial duplicate';
+                    END IF;
+
+                    IF p_expected >= 0 AND v_current <> p_expected THEN
+                        RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = v_current::text;
+                    END IF;
+                    IF v_archived THEN
+                        RAISE EXCEPTION USING ERRCODE = 'PX410', MESSAGE = 'archived';
+                    END IF;
+
+                    UPDATE {s}.streams SET version = v_current + v_count, updated_at = now()
+                     WHERE tenant_id = p_tenant AND id = p_stream;
+                    new_version := v_current + v_count;
                 END IF;
 
-                IF p_expected >= 0 AND v_current <> p_expected THEN
-                    RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = v_current::text;
-                END IF;
-                IF v_archived THEN
-                    RAISE EXCEPTION USING ERRCODE = 'PX410', MESSAGE = 'archived';
-                END IF;
-
-                WITH inserted AS (
+                -- The common single-event append needs no unnest, sort or aggregate.
+                IF v_count = 1 THEN
                     INSERT INTO {s}.events (id, stream_id, version, tenant_id, type, data, metadata)
-                    SELECT u.id, p_stream, v_current + u.ord, p_tenant, u.type, u.data, u.meta
-                      FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, meta, ord)
-                     ORDER BY u.ord
-                    RETURNING seq, version)
-                SELECT array_agg(seq ORDER BY version) INTO seqs FROM inserted;
-
-                UPDATE {s}.streams SET version = v_current + v_count, updated_at = now()
-                 WHERE tenant_id = p_tenant AND id = p_stream;
-                new_version := v_current + v_count;
+                    VALUES (p_ids[1], p_stream, new_version, p_tenant, p_types[1], p_data[1], p_metadata[1])
+                    RETURNING ARRAY[seq] INTO seqs;
+                ELSE
+                    WITH inserted AS (
+                        INSERT INTO {s}.events (id, stream_id, version, tenant_id, type, data, metadata)
+                        SELECT u.id, p_stream, new_version - v_count + u.ord, p_tenant, u.type, u.data, u.meta
+                          FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, meta, ord)
+                         ORDER BY u.ord
+                        RETURNING seq, version)
+                    SELECT array_agg(seq ORDER BY version) INTO seqs FROM inserted;
+                END IF;
                 duplicate := false;
             END
             $fn$;

@@ -1,0 +1,124 @@
+using Practice.Testing;
+
+namespace Practice.EventStore.Tests;
+
+public sealed record Withdrawn(decimal Amount);
+
+public sealed record Note(string Text);
+
+public sealed class BadInputIsRefusedFixture : StoreFixture
+{
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.Events.Register<Note>("note");
+    }
+}
+
+public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClassFixture<BadInputIsRefusedFixture>
+{
+    private const int MaxStreamIdLength = 250;
+    private readonly StreamStore _store = fixture.Store;
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    public async Task A_missing_or_blank_stream_id_is_refused_and_nothing_is_written(string? streamId)
+    {
+        var before = await RowCountsAsync();
+        await using var session = _store.OpenSession("tenant-a");
+
+        Assert.ThrowsAny<ArgumentException>(() => session.StartStream(streamId!, "account", new Opened("Ada")));
+        Assert.ThrowsAny<ArgumentException>(() => session.Append(streamId!, "account", ExpectedVersion.Any, new Deposited(1m)));
+        Assert.ThrowsAny<ArgumentException>(() => session.ArchiveStream(streamId!));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => session.FetchStreamAsync(streamId!));
+
+        Assert.Empty(await session.SaveChangesAsync());
+        Assert.Equal(before, await RowCountsAsync());
+    }
+
+    [Fact]
+    public async Task A_stream_id_longer_than_the_limit_is_refused_and_one_at_the_limit_is_stored()
+    {
+        var before = await RowCountsAsync();
+        await using var session = _store.OpenSession("tenant-a");
+
+        var refused = Assert.Throws<ArgumentException>(() => session.StartStream(new string('x', MaxStreamIdLength + 1), "account", new Opened("Ada")));
+        Assert.Contains($"{MaxStreamIdLength}", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await session.SaveChangesAsync());
+        Assert.Equal(before, await RowCountsAsync());
+
+        session.StartStream(new string('y', MaxStreamIdLength), "account", new Opened("Ada"));
+        await session.SaveChangesAsync();
+        Assert.Equal((before.Events + 1, before.Streams + 1), await RowCountsAsync());
+    }
+
+    [Fact]
+    public async Task A_blank_tenant_is_refused()
+    {
+        Assert.ThrowsAny<ArgumentException>(() => _store.OpenSession(" "));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => _store.ReadTenantFeedAsync("", Projections.ProjectionPosition.Start, 10));
+    }
+
+    [Fact]
+    public async Task An_event_of_an_unregistered_clr_type_is_refused_and_nothing_of_its_append_is_written()
+    {
+        var before = await RowCountsAsync();
+        await using var session = _store.OpenSession("tenant-a");
+
+        var refused = Assert.Throws<UnregisteredEventException>(() =>
+            session.StartStream("account-unregistered", "account", new Opened("Ada"), new Withdrawn(5m)));
+        Assert.Contains(typeof(Withdrawn).FullName!, refused.Message, StringComparison.Ordinal);
+
+        Assert.Empty(await session.SaveChangesAsync());
+        Assert.Equal(before, await RowCountsAsync());
+        Assert.Null(await session.FetchStreamInfoAsync("account-unregistered"));
+    }
+
+    [Fact]
+    public async Task An_event_over_the_size_limit_is_refused_with_its_size_and_nothing_of_its_append_is_written()
+    {
+        const int limit = 256;
+        await using var smallStore = StreamStore.Create(new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = fixture.Schema, MaxEventBytes = limit });
+        smallStore.Options.Events.Register<Note>("note");
+        var before = await RowCountsAsync();
+        await using var session = smallStore.OpenSession("tenant-a");
+
+        var refused = Assert.Throws<EventTooLargeException>(() =>
+            session.StartStream("notes-oversized", "notes", new Note("fits"), new Note(new string('z', limit))));
+        Assert.Contains($"limit is {limit}", refused.Message, StringComparison.Ordinal);
+
+        Assert.Empty(await session.SaveChangesAsync());
+        Assert.Equal(before, await RowCountsAsync());
+
+        session.StartStream("notes-oversized", "notes", new Note("fits"));
+        await session.SaveChangesAsync();
+        Assert.Equal((before.Events + 1, before.Streams + 1), await RowCountsAsync());
+    }
+
+    [Fact]
+    public async Task Reading_an_event_whose_type_this_store_does_not_know_fails_with_its_name()
+    {
+        // Another version of the service wrote an event type this one has never heard of.
+        await using var newerStore = await TestDatabase.CreateStoreAsync(fixture.Schema, options =>
+        {
+            TestEventTypes.Register(options);
+            options.Events.Register<Withdrawn>("money-withdrawn");
+        });
+        await using (var newer = newerStore.OpenSession("tenant-a"))
+        {
+            newer.StartStream("account-from-the-future", "account", new Opened("Ada"), new Withdrawn(3m));
+            await newer.SaveChangesAsync();
+        }
+
+        await using var session = _store.OpenSession("tenant-a");
+        var unknown = await Assert.ThrowsAsync<UnknownEventTypeException>(() => session.FetchStreamAsync("account-from-the-future"));
+        Assert.Equal("money-withdrawn", unknown.TypeName);
+        Assert.False(_store.Options.Events.IsKnown("money-withdrawn"));
+        Assert.Equal(2, (await session.FetchStreamInfoAsync("account-from-the-future"))!.Version);
+    }
+
+    private async Task<(long Events, long Streams)> RowCountsAsync() =>
+        (await Db.CountAsync(fixture.Schema, "events"), await Db.CountAsync(fixture.Schema, "streams"));
+}

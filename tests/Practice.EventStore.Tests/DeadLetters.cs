@@ -1,0 +1,150 @@
+using Npgsql;
+using Practice.EventStore.Projections;
+using Practice.Testing;
+
+namespace Practice.EventStore.Tests;
+
+public sealed class PoisonedDepositException(decimal amount) : Exception($"The ledger cannot book a deposit of {amount}.");
+
+/// <summary>Books deposits; while <see cref="Broken"/>, a deposit of <see cref="PoisonAmount"/> throws, like a projection bug.</summary>
+public sealed class LedgerProjection : IProjection
+{
+    public const decimal PoisonAmount = 13m;
+    private int _poisonAttempts;
+
+    public volatile bool Broken = true;
+
+    public int PoisonAttempts => Volatile.Read(ref _poisonAttempts);
+    public string Name => "ledger";
+    public IReadOnlyList<ProjectionTable> Tables { get; } =
+        [new("ledger", "CREATE TABLE IF NOT EXISTS {table} (seq bigint PRIMARY KEY, stream_id text NOT NULL, amount numeric NOT NULL)")];
+    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "money-deposited" };
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var stored in events)
+        {
+            var amount = ((Deposited)stored.Data).Amount;
+            if (amount == PoisonAmount)
+            {
+                Interlocked.Increment(ref _poisonAttempts);
+                if (Broken)
+                {
+                    throw new PoisonedDepositException(amount);
+                }
+            }
+            await using var command = context.CreateCommand($"INSERT INTO {context.Table(Name)} (seq, stream_id, amount) VALUES ($1, $2, $3)");
+            command.Parameters.Add(new NpgsqlParameter { Value = stored.Sequence });
+            command.Parameters.Add(new NpgsqlParameter { Value = stored.StreamId });
+            command.Parameters.Add(new NpgsqlParameter { Value = amount });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
+
+public sealed class DeadLettersFixture : StoreFixture
+{
+    public LedgerProjection Ledger { get; } = new();
+
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(Ledger);
+    }
+}
+
+public sealed class DeadLetters(DeadLettersFixture fixture) : IClassFixture<DeadLettersFixture>
+{
+    private const int MaxAttempts = 3;
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly StreamStore _store = fixture.Store;
+
+    [Fact]
+    public async Task A_failing_event_is_retried_then_dead_lettered_while_later_events_flow_and_it_replays_once_fixed()
+    {
+        await using var daemon = _store.CreateDaemon(new DaemonOptions
+        {
+            MaxAttempts = MaxAttempts,
+            RetryDelay = TimeSpan.FromMilliseconds(10),
+            PollInterval = TimeSpan.FromMilliseconds(50),
+        });
+        await daemon.StartAsync();
+
+        var poison = new NewEvent(Guid.CreateVersion7(), new Deposited(LedgerProjection.PoisonAmount));
+        await using var session = _store.OpenSession("tenant-a");
+        session.Append("account-1", "account", ExpectedVersion.New,
+            [new(Guid.CreateVersion7(), new Opened("Ada")), new(Guid.CreateVersion7(), new Deposited(5m)), poison, new(Guid.CreateVersion7(), new Deposited(7m))]);
+        await session.SaveChangesAsync();
+        await _store.WaitForNonStaleProjectionsAsync(Timeout);
+
+        var letter = Assert.Single(await _store.GetDeadLettersAsync("ledger"));
+        Assert.Equal((poison.Id, "tenant-a", "money-deposited", MaxAttempts), (letter.EventId, letter.TenantId, letter.EventType, letter.Attempts));
+        Assert.Contains(nameof(PoisonedDepositException), letter.Error, StringComparison.Ordinal);
+        Assert.Contains("cannot book a deposit of 13", letter.Error, StringComparison.Ordinal);
+        Assert.True(fixture.Ledger.PoisonAttempts >= MaxAttempts, $"The poison event was tried {fixture.Ledger.PoisonAttempts} times.");
+        Assert.Equal([5m, 7m], await AmountsAsync());
+
+        session.Append("account-1", "account", 4, new Deposited(11m));
+        await session.SaveChangesAsync();
+        await _store.WaitForNonStaleProjectionsAsync(Timeout);
+        Assert.Equal([5m, 7m, 11m], await AmountsAsync());
+        var status = Assert.Single(await _store.GetProjectionStatusesAsync());
+        Assert.Equal(("ledger", 0L, 1L), (status.Name, status.LagEvents, status.DeadLetters));
+
+        // Still broken: the replay fails and the dead letter stays for later.
+        await Assert.ThrowsAsync<PoisonedDepositException>(() => _store.ReplayDeadLetterAsync(letter.Id));
+        Assert.Single(await _store.GetDeadLettersAsync("ledger"));
+        Assert.Equal([5m, 7m, 11m], await AmountsAsync());
+
+        fixture.Ledger.Broken = false;
+        await _store.ReplayDeadLetterAsync(letter.Id);
+        Assert.Empty(await _store.GetDeadLettersAsync("ledger"));
+        Assert.Equal([5m, LedgerProjection.PoisonAmount, 7m, 11m], await AmountsAsync());
+        Assert.Equal(0, Assert.Single(await _store.GetProjectionStatusesAsync()).DeadLetters);
+    }
+
+    private async Task<List<decimal>> AmountsAsync() =>
+        (await Db.RowsAsync($"SELECT amount FROM {fixture.Schema}.ledger ORDER BY seq"))
+            .Select(a => decimal.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+}
+
+public sealed class UndecodableEventsFixture : StoreFixture
+{
+    public LedgerProjection Ledger { get; } = new() { Broken = false };
+
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(Ledger);
+    }
+}
+
+public sealed class UndecodableEvents(UndecodableEventsFixture fixture) : IClassFixture<UndecodableEventsFixture>
+{
+    private readonly StreamStore _store = fixture.Store;
+
+    [Fact]
+    public async Task An_event_whose_json_no_longer_fits_its_type_is_dead_lettered_and_the_projection_keeps_going()
+    {
+        await using var daemon = _store.CreateDaemon(new DaemonOptions { MaxAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(10), PollInterval = TimeSpan.FromMilliseconds(50) });
+        await daemon.StartAsync();
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("account-1", "account", new Deposited(5m));
+        await session.SaveChangesAsync();
+        // Written behind the store's back, as an old deployment with another shape of the event might have.
+        await Db.ExecuteAsync($$"""
+            INSERT INTO {{fixture.Schema}}.events (id, stream_id, version, tenant_id, type, data)
+            VALUES ($1, 'account-1', 2, 'tenant-a', 'money-deposited', '{"amount": "a lot"}')
+            """, Guid.CreateVersion7());
+        await Db.ExecuteAsync($"UPDATE {fixture.Schema}.streams SET version = 2 WHERE id = 'account-1'");
+        session.Append("account-1", "account", 2, new Deposited(7m));
+        await session.SaveChangesAsync();
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
+
+        var letter = Assert.Single(await _store.GetDeadLettersAsync("ledger"));
+        Assert.Contains(nameof(UndecodableEventException), letter.Error, StringComparison.Ordinal);
+        Assert.Equal(["5", "7"], await Db.RowsAsync($"SELECT amount::int::text FROM {fixture.Schema}.ledger ORDER BY seq"));
+        Assert.Contains("ledger", daemon.Leading);
+    }
+}

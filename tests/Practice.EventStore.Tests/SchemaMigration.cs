@@ -1,0 +1,82 @@
+using Practice.Testing;
+
+namespace Practice.EventStore.Tests;
+
+public sealed class SchemaMigrationFixture : StoreFixture
+{
+    public static void ConfigureStore(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(new StreamTotalsProjection());
+    }
+
+    protected override void Configure(StoreOptions options) => ConfigureStore(options);
+}
+
+public sealed class SchemaMigration(SchemaMigrationFixture fixture) : IClassFixture<SchemaMigrationFixture>
+{
+    [Fact]
+    public async Task Migrating_again_changes_nothing_and_keeps_the_data()
+    {
+        await using (var session = fixture.Store.OpenSession("tenant-a"))
+        {
+            session.StartStream("account-kept", "account", new Opened("Ada"));
+            await session.SaveChangesAsync();
+        }
+        var before = await CatalogAsync(fixture.Schema);
+
+        await fixture.Store.MigrateAsync();
+        await fixture.Store.MigrateAsync();
+
+        Assert.Equal(before, await CatalogAsync(fixture.Schema));
+        await using var reader = fixture.Store.OpenSession("tenant-a");
+        Assert.Single(await reader.FetchStreamAsync("account-kept"));
+    }
+
+    [Fact]
+    public async Task Stores_migrating_one_fresh_schema_at_once_all_succeed_and_the_schema_works()
+    {
+        var schema = TestDatabase.NewSchemaName("m");
+        var stores = Enumerable.Range(0, 3).Select(_ =>
+        {
+            var options = new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = schema };
+            SchemaMigrationFixture.ConfigureStore(options);
+            return StreamStore.Create(options);
+        }).ToList();
+        try
+        {
+            await Task.WhenAll(stores.Select(store => store.MigrateAsync()));
+
+            Assert.Equal(await CatalogAsync(fixture.Schema), await CatalogAsync(schema));
+            await using var writer = stores[0].OpenSession("tenant-a");
+            writer.StartStream("account-1", "account", new Opened("Ada"));
+            await writer.SaveChangesAsync();
+            await using var reader = stores[2].OpenSession("tenant-a");
+            Assert.Equal(new Opened("Ada"), Assert.Single(await reader.FetchStreamAsync("account-1")).Data);
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                await store.DisposeAsync();
+            }
+            await TestDatabase.DropSchemaAsync(schema);
+        }
+    }
+
+    /// <summary>Tables with their columns, functions with their source, and applied steps: what a migration could change.</summary>
+    private static async Task<List<string>> CatalogAsync(string schema) =>
+    [
+        .. await Db.RowsAsync("""
+            SELECT table_name, string_agg(column_name || ' ' || data_type, ', ' ORDER BY ordinal_position)
+              FROM information_schema.columns WHERE table_schema = $1 GROUP BY table_name ORDER BY table_name
+            """, schema),
+        .. await Db.RowsAsync("SELECT indexname, replace(indexdef, $1, '') FROM pg_indexes WHERE schemaname = $1 ORDER BY indexname", schema),
+        .. await Db.RowsAsync("""
+            SELECT p.proname, md5(replace(p.prosrc, $1, '')) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+             WHERE n.nspname = $1 ORDER BY p.proname
+            """, schema),
+        .. await Db.RowsAsync($"SELECT version FROM {schema}.schema_migrations ORDER BY version"),
+        .. await Db.RowsAsync($"SELECT name, last_seq FROM {schema}.projection_progress ORDER BY name"),
+    ];
+}

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+using Practice.EventStore.Projections;
+using Practice.Testing;
+
+namespace Practice.EventStore.Tests;
+
+/// <summary>Raw SQL against the test database, to check what the store really wrote.</summary>
+internal static class Db
+{
+    public static async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    public static Task<long> CountAsync(string schema, string table, string where = "true") =>
+        ScalarAsync<long>($"SELECT count(*) FROM {schema}.{table} WHERE {where}");
+
+    /// <summary>Every row as one string, so whole tables compare with Assert.Equal.</summary>
+    public static async Task<List<string>> RowsAsync(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        var rows = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            var values = new object[reader.FieldCount];
+            reader.GetValues(values);
+            rows.Add(string.Join("|", values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture))));
+        }
+        return rows;
+    }
+
+    public static async Task ExecuteAsync(string sql, params object[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+        await command.ExecuteNonQueryAsync();
+    }
+}
+
+internal static class Eventually
+{
+    /// <summary>Polls until the condition holds; fails with the description once the deadline passes.</summary>
+    public static async Task HoldsAsync(Func<Task<bool>> condition, TimeSpan timeout, string description)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!await condition())
+        {
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                Assert.Fail($"Timed out after {timeout} waiting until {description}.");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(20));
+        }
+    }
+
+    public static Task HoldsAsync(Func<bool> condition, TimeSpan timeout, string description) =>
+        HoldsAsync(() => Task.FromResult(condition()), timeout, description);
+}
+
+/// <summary>
+/// Records every event it is given, in the order given, into one table: the evidence for
+/// exactly-once and ordering checks. <c>applied</c> numbers rows in the order they were applied.
+/// </summary>
+public sealed class EventLogProjection(string name, params string[] eventTypes) : IProjection
+{
+    public string Name { get; } = name;
+
+    public IReadOnlyList<ProjectionTable> Tables { get; } =
+    [
+        new(name, """
+            CREATE TABLE IF NOT EXISTS {table} (
+                applied    bigint GENERATED ALWAYS AS IDENTITY,
+                seq        bigint NOT NULL,
+                event_id   uuid   NOT NULL,
+                tx         xid8   NOT NULL,
+                stream_id  text   NOT NULL,
+                version    bigint NOT NULL,
+                type       text   NOT NULL);
+            CREATE INDEX IF NOT EXISTS {name}_by_seq ON {table} (seq);
+            """),
+    ];
+
+    public IReadOnlySet<string> EventTypes { get; } = eventTypes.ToHashSet();
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        await using var command = context.CreateCommand($"""
+            INSERT INTO {context.Table(Name)} (seq, event_id, tx, stream_id, version, type)
+            SELECT u.seq, u.id, u.tx::xid8, u.stream_id, u.version, u.type
+              FROM unnest($1::bigint[], $2::uuid[], $3::text[], $4::text[], $5::bigint[], $6::text[])
+                   WITH ORDINALITY AS u(seq, id, tx, stream_id, version, type, ord)
+             ORDER BY u.ord
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Sequence).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Id).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.TransactionId.ToString(CultureInfo.InvariantCulture)).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.StreamId).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.Version).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = events.Select(e => e.TypeName).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
+
+/// <summary>Collects reports as they are made; Progress&lt;T&gt; would post them later, out of the caller's sight.</summary>
+internal sealed class RecordingProgress<T> : IProgress<T>
+{
+    private readonly List<T> _reports = [];
+
+    public IReadOnlyList<T> Reports
+    {
+        get
+        {
+            lock (_reports)
+            {
+                return [.. _reports];
+            }
+        }
+    }
+
+    public void Report(T value)
+    {
+        lock (_reports)
+        {
+            _reports.Add(value);
+        }
+    }
+}

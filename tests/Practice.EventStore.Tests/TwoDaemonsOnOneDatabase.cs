@@ -1,0 +1,113 @@
+using Practice.EventStore.Projections;
+using Practice.Testing;
+
+namespace Practice.EventStore.Tests;
+
+public sealed class TwoDaemonsOnOneDatabaseFixture : StoreFixture
+{
+    public static void ConfigureStore(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(new StreamTotalsProjection());
+    }
+
+    protected override void Configure(StoreOptions options) => ConfigureStore(options);
+}
+
+public sealed class TwoDaemonsOnOneDatabase(TwoDaemonsOnOneDatabaseFixture fixture) : IClassFixture<TwoDaemonsOnOneDatabaseFixture>
+{
+    private const string Projection = "stream_totals";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+    private static readonly DaemonOptions FastFailover = new()
+    {
+        PollInterval = TimeSpan.FromMilliseconds(100),
+        LeaderRetryInterval = TimeSpan.FromMilliseconds(100),
+        BatchSize = 20,
+    };
+
+    [Fact]
+    public async Task One_daemon_leads_the_other_takes_over_when_it_stops_and_the_read_model_matches_a_rebuild()
+    {
+        // Two processes, as far as PostgreSQL can tell: two stores, two pools, one schema.
+        var storeA = fixture.Store;
+        await using var storeB = await TestDatabase.CreateStoreAsync(fixture.Schema, TwoDaemonsOnOneDatabaseFixture.ConfigureStore);
+        var daemonA = storeA.CreateDaemon(FastFailover);
+        await using var daemonB = storeB.CreateDaemon(FastFailover);
+        await daemonA.StartAsync();
+        await daemonB.StartAsync();
+
+        using var stopAppending = new CancellationTokenSource();
+        var writers = new[] { storeA, storeB };
+        var appending = Task.Run(() => AppendUntilCancelledAsync(() => writers, stopAppending.Token));
+        try
+        {
+            await Eventually.HoldsAsync(() => Leads(daemonA) || Leads(daemonB), Deadline, "one daemon leads");
+            for (var sample = 0; sample < 25; sample++)
+            {
+                Assert.False(Leads(daemonA) && Leads(daemonB), "Both daemons lead the same projection.");
+                await Task.Delay(TimeSpan.FromMilliseconds(20));
+            }
+
+            var (leader, follower, followerStore) = Leads(daemonA) ? (daemonA, daemonB, storeB) : (daemonB, daemonA, storeA);
+            Assert.DoesNotContain(Projection, follower.Leading);
+
+            // The stopped daemon's store stays up but idle, as in a process that only turned its daemon off.
+            writers = [followerStore];
+            await leader.StopAsync();
+            Assert.DoesNotContain(Projection, leader.Leading);
+            await Eventually.HoldsAsync(() => Leads(follower), Deadline, "the other daemon takes over");
+            await Eventually.HoldsAsync(async () => await CountAsync() > 0, Deadline, "the new leader projects");
+
+            await stopAppending.CancelAsync();
+            var appended = await appending;
+            Assert.True(appended > 20, $"Only {appended} appends were made while the daemons ran.");
+
+            await followerStore.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(60));
+            var projected = await Db.RowsAsync(StreamTotalsProjection.ActualSql(fixture.Schema));
+            Assert.Equal(await Db.RowsAsync(StreamTotalsProjection.ExpectedSql(fixture.Schema)), projected);
+            Assert.Empty(await followerStore.GetDeadLettersAsync());
+
+            await followerStore.RebuildProjectionAsync(Projection);
+            Assert.Equal(projected, await Db.RowsAsync(StreamTotalsProjection.ActualSql(fixture.Schema)));
+        }
+        finally
+        {
+            await stopAppending.CancelAsync();
+            await daemonA.DisposeAsync();
+        }
+    }
+
+    private static bool Leads(ProjectionDaemon daemon) => daemon.Leading.Contains(Projection);
+
+    private Task<long> CountAsync() => Db.CountAsync(fixture.Schema, StreamTotalsProjection.TableName);
+
+    private static async Task<int> AppendUntilCancelledAsync(Func<StreamStore[]> writers, CancellationToken stop)
+    {
+        var random = new Random(7);
+        var appended = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var stores = writers();
+            await using var session = stores[appended % stores.Length].OpenSession($"tenant-{random.Next(2)}");
+            var streamId = $"account-{random.Next(10)}";
+            if (await session.FetchStreamInfoAsync(streamId, CancellationToken.None) is null)
+            {
+                session.StartStream(streamId, "account", new Opened(streamId));
+            }
+            else
+            {
+                session.Append(streamId, "account", ExpectedVersion.Any, new Deposited(random.Next(1, 100)));
+            }
+            try
+            {
+                await session.SaveChangesAsync(CancellationToken.None);
+                appended++;
+            }
+            catch (ConcurrencyException)
+            {
+                // Only StartStream can lose (another writer started the same stream): nothing to count.
+            }
+        }
+        return appended;
+    }
+}
