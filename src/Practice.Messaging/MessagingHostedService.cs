@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace Practice.Messaging;
+
+/// <summary>Creates the pipeline's tables at start-up and runs due scheduled messages every <see cref="Interval"/>.</summary>
+public sealed class MessagingHostedService(CommandBus bus, ScheduledMessageRunner runner, ILogger<MessagingHostedService> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await MessagingSchema.MigrateAsync(bus.Store.DataSource, bus.Store.Schema, cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await runner.RunDueAsync(stoppingToken);
+            }
+            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+            {
+                logger.LogWarning(exception, "Scheduled messages could not run; trying again in {Interval}.", Interval);
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Practice.ServiceDefaults;
+
+/// <summary>
+/// Validates HS256 bearer tokens with Microsoft.IdentityModel. (The JwtBearer package for .NET 10 does
+/// not restore from our package source; the token validation itself is the library's, not ours.)
+/// </summary>
+internal sealed class BearerAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, PracticeSettings settings)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "Bearer";
+    private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult();
+        }
+        var result = await Handler.ValidateTokenAsync(header["Bearer ".Length..].Trim(), TokenIssuer.ValidationParameters(settings.Jwt));
+        if (!result.IsValid)
+        {
+            return AuthenticateResult.Fail("The bearer token is invalid or expired.");
+        }
+        if (!result.ClaimsIdentity.HasClaim(c => c.Type == PracticeClaims.Tenant && c.Value.Length > 0))
+        {
+            return AuthenticateResult.Fail("The bearer token names no tenant.");
+        }
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(result.ClaimsIdentity), SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Authentication required", "Send a valid bearer token (`practice token` prints one for development).");
+
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
+        Problems.WriteAsync(Context, StatusCodes.Status403Forbidden, "Forbidden", "Your role may not do this.");
+}

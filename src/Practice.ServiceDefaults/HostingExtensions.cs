@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.OpenApi;
+using Practice.EventStore;
+using Practice.EventStore.Projections;
+
+namespace Practice.ServiceDefaults;
+
+public static class HostingExtensions
+{
+    /// <summary>What every Practice host shares: settings, the store and its daemon, auth, problems, telemetry, OpenAPI.</summary>
+    public static WebApplicationBuilder AddPracticeDefaults(this WebApplicationBuilder builder, string serviceName, Action<StoreOptions> configureStore)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var settings = builder.Configuration.GetSection("Practice").Get<PracticeSettings>() ?? new PracticeSettings();
+        if (builder.Configuration["PRACTICE_CONNECTION"] is { Length: > 0 } connection)
+        {
+            settings.ConnectionString = connection;
+        }
+        builder.Services.AddSingleton(settings);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
+
+        builder.Services.AddSingleton(services =>
+        {
+            var options = new StoreOptions { ConnectionString = settings.ConnectionString, Schema = settings.Schema };
+            configureStore(options);
+            return StreamStore.Create(options, services.GetRequiredService<ILoggerFactory>());
+        });
+        builder.Services.AddHostedService<StoreHostedService>();
+
+        builder.Services.Configure<JsonOptions>(json => ConfigureJson(json.SerializerOptions));
+        builder.Services.Configure<RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = true);
+        builder.Services.AddPracticeProblems();
+        builder.Services.AddAuthentication(BearerAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, BearerAuthenticationHandler>(BearerAuthenticationHandler.SchemeName, null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddPracticeTelemetry(builder.Configuration, serviceName);
+
+        builder.Services.AddEndpointsApiExplorer();
+        builder.Services.AddSwaggerGen(swagger =>
+        {
+            swagger.SwaggerDoc("v1", new OpenApiInfo { Title = serviceName, Version = "v1" });
+            swagger.AddSecurityDefinition("bearer", new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "A token from `practice token --tenant <id> --role <role>`.",
+            });
+            swagger.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
+            swagger.CustomSchemaIds(type => type.FullName?.Replace('+', '.'));
+        });
+        return builder;
+    }
+
+    /// <summary>Strict request JSON: a missing constructor argument or a null where none is allowed is a 400, not a default.</summary>
+    public static void ConfigureJson(JsonSerializerOptions json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        json.RespectNullableAnnotations = true;
+        json.RespectRequiredConstructorParameters = true;
+        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+    }
+
+    public static WebApplication UsePracticeDefaults(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseExceptionHandler();
+        var maxBody = app.Services.GetRequiredService<PracticeSettings>().MaxRequestBodyBytes;
+        // Kestrel enforces the limit for streamed bodies; a declared length is refused before reading a byte.
+        app.Use((context, next) => context.Request.ContentLength > maxBody
+            ? Problems.WriteAsync(context, StatusCodes.Status413PayloadTooLarge, "Request body too large", $"The limit is {maxBody} bytes.", code: "body-too-large")
+            : next(context));
+        app.UseStatusCodePages(async context =>
+        {
+            var response = context.HttpContext.Response;
+            if (!response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
+            {
+                await Problems.WriteAsync(context.HttpContext, response.StatusCode, ReasonPhrases(response.StatusCode));
+            }
+        });
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseSwagger();
+        app.UseSwaggerUI(ui => ui.DocumentTitle = app.Environment.ApplicationName);
+        app.MapHealth();
+        return app;
+    }
+
+    private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+
+    private static void MapHealth(this WebApplication app)
+    {
+        app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).AllowAnonymous().ExcludeFromDescription();
+        app.MapGet("/health/ready", async (StreamStore store, PracticeSettings settings, CancellationToken cancellationToken) =>
+        {
+            try
+            {
+                var projections = await store.GetProjectionStatusesAsync(cancellationToken);
+                var lagging = projections.Where(p => p.LagSeconds > settings.MaxProjectionLagSeconds).Select(p => p.Name).ToList();
+                var body = new
+                {
+                    status = lagging.Count == 0 ? "ready" : "lagging",
+                    database = "reachable",
+                    projections = projections.Select(p => new { p.Name, checkpoint = p.Checkpoint.ToString(), p.LagEvents, p.LagSeconds, p.DeadLetters }),
+                };
+                return lagging.Count == 0 ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+            catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
+            {
+                return Problems.Result(StatusCodes.Status503ServiceUnavailable, "Not ready", "The database is not reachable.");
+            }
+        }).AllowAnonymous().ExcludeFromDescription();
+    }
+
+    /// <summary>Migrates the schema at start-up (safe with several instances) and runs the projection daemon.</summary>
+    private sealed class StoreHostedService(StreamStore store, PracticeSettings settings) : IHostedService
+    {
+        private ProjectionDaemon? _daemon;
+
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await store.MigrateAsync(cancellationToken);
+            if (settings.RunDaemon)
+            {
+                _daemon = store.CreateDaemon(new DaemonOptions { PollInterval = TimeSpan.FromMilliseconds(500) });
+                await _daemon.StartAsync(cancellationToken);
+            }
+        }
+
+        public async Task StopAsync(CancellationToken cancellationToken)
+        {
+            if (_daemon is not null)
+            {
+                await _daemon.StopAsync(cancellationToken);
+            }
+        }
+    }
+}

@@ -1,0 +1,33 @@
+using System.Security.Claims;
+
+namespace Practice.ServiceDefaults;
+
+public static class Roles
+{
+    public const string FrontDesk = "front-desk";
+    public const string Therapist = "therapist";
+    public const string Manager = "manager";
+    public const string Analyst = "analyst";
+    public const string Integration = "integration";
+
+    public static readonly IReadOnlyList<string> All = [FrontDesk, Therapist, Manager, Analyst, Integration];
+}
+
+public static class PracticeClaims
+{
+    public const string Tenant = "tenant";
+    public const string Role = "role";
+    public const string Subject = "sub";
+
+    /// <summary>The therapist id a therapist's token speaks for.</summary>
+    public const string TherapistIdClaim = "therapist_id";
+
+    /// <summary>Every request is scoped to the tenant in the caller's token; authentication guarantees it is there.</summary>
+    public static string TenantId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(Tenant) ?? throw new InvalidOperationException("An authenticated caller always has a tenant claim.");
+
+    public static string UserId(this ClaimsPrincipal user) => user.FindFirstValue(Subject) ?? "unknown";
+
+    public static Guid? TherapistId(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(TherapistIdClaim), out var id) ? id : null;
+}
