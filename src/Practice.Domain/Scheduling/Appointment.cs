@@ -78,6 +78,9 @@ public sealed record AppointmentMarkedNoShow(
 public sealed record AppointmentFulfilled(
     Guid AppointmentId, Guid ClientId, Guid TherapistId, Guid LocationId, Modality Modality, DateTimeOffset FulfilledAt) : IDomainEvent;
 
+// What a cancellation or no-show costs the client, as a share of the session price; WaiverReason says why it is zero.
+public sealed record AppointmentFee(int Percent, bool Late, string? WaiverReason);
+
 public sealed record Appointment(
     AppointmentStatus Status,
     Guid AppointmentId,
@@ -89,7 +92,8 @@ public sealed record Appointment(
     DateTimeOffset Start,
     DateTimeOffset End,
     DateOnly Day,
-    bool Confirmed) : IState<Appointment>
+    bool Confirmed,
+    AppointmentFee? Fee = null) : IState<Appointment>
 {
     public static Appointment Initial { get; } =
         new(AppointmentStatus.None, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, default, default, default, default, false);
@@ -107,8 +111,8 @@ public sealed record Appointment(
         AppointmentRescheduled e => this with { Start = e.Start, End = e.End, Day = e.Day, Confirmed = false },
         AppointmentConfirmed => this with { Confirmed = true },
         AppointmentCheckedIn => this with { Status = AppointmentStatus.Arrived },
-        AppointmentCancelled => this with { Status = AppointmentStatus.Cancelled },
-        AppointmentMarkedNoShow => this with { Status = AppointmentStatus.Noshow },
+        AppointmentCancelled e => this with { Status = AppointmentStatus.Cancelled, Fee = new AppointmentFee(e.FeePercent, e.Late, e.FeeWaiverReason) },
+        AppointmentMarkedNoShow e => this with { Status = AppointmentStatus.Noshow, Fee = new AppointmentFee(e.FeePercent, Late: true, e.FeeWaiverReason) },
         AppointmentFulfilled => this with { Status = AppointmentStatus.Fulfilled },
         _ => this,
     };

@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Practice.Domain;
+using Practice.Messaging;
+using Practice.ServiceDefaults;
+
+namespace Practice.Operations.Api.Infrastructure;
+
+/// <summary>Sends a command for the caller's tenant and turns the outcome into an HTTP answer.</summary>
+public static class CommandResults
+{
+    public static async Task<IResult> SendAsync(this CommandBus bus, ClaimsPrincipal caller, object command, Func<CommandResult, IResult> onSuccess, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bus);
+        ArgumentNullException.ThrowIfNull(onSuccess);
+        var result = await bus.SendAsync(caller.TenantId(), caller.UserId(), command, cancellationToken);
+        return result.Error is { } error ? ToProblem(error) : onSuccess(result);
+    }
+
+    /// <summary>Not-found codes are 404 (also what another tenant's id looks like), conflicts 409, any other refusal 422.</summary>
+    public static IResult ToProblem(DomainError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        var status = error.Code switch
+        {
+            _ when error.Code.EndsWith("-not-found", StringComparison.Ordinal) => StatusCodes.Status404NotFound,
+            DomainErrorCodes.NotSessionTherapist => StatusCodes.Status403Forbidden,
+            _ when DomainErrorCodes.Conflicts.Contains(error.Code) => StatusCodes.Status409Conflict,
+            _ => StatusCodes.Status422UnprocessableEntity,
+        };
+        var title = status switch
+        {
+            StatusCodes.Status404NotFound => "Not found",
+            StatusCodes.Status403Forbidden => "Forbidden",
+            StatusCodes.Status409Conflict => "Conflict",
+            _ => "Request refused",
+        };
+        return Problems.Result(status, title, error.Message, error.Field, error.Code);
+    }
+
+    /// <summary>201 with the new resource's location, its id and the stream version as ETag.</summary>
+    public static IResult Created(string location, object body, long version) =>
+        new VersionedResult(TypedResults.Created(location, body), version);
+
+    public static IResult Ok(object body, long version) => new VersionedResult(TypedResults.Ok(body), version);
+
+    private sealed class VersionedResult(IResult inner, long version) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.ETag = $"\"{version}\"";
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
+}

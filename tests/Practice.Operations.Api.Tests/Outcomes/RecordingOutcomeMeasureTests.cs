@@ -1,0 +1,79 @@
+using System.Net;
+using Practice.Operations.Api.Tests.Fixtures;
+using Practice.Operations.Api.Tests.Infrastructure;
+using Practice.ServiceDefaults;
+
+namespace Practice.Operations.Api.Tests.Outcomes;
+
+public sealed class RecordingOutcomeMeasureTests(OperationsApi api) : IClassFixture<OperationsApi>
+{
+    private async Task<(string Tenant, Guid ClientId, HttpClient Therapist)> ArrangeAsync()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var therapistId = await api.ArrangeTherapistAsync(tenant);
+        var clientId = await api.ArrangeClientAsync(tenant);
+        return (tenant, clientId, api.As(tenant, Roles.Therapist, therapistId));
+    }
+
+    [Fact]
+    public async Task Therapist_records_an_nprs_score_and_the_care_record_lists_it()
+    {
+        var (_, clientId, therapist) = await ArrangeAsync();
+
+        var response = await therapist.PostJsonAsync($"/api/clients/{clientId}/outcome-measures", new { instrument = "nprs", score = 6 }).ShouldBe(HttpStatusCode.Created);
+
+        var measureId = (await response.ReadJsonAsync()).GetProperty("measureId").GetGuid();
+        var care = await (await therapist.GetAsync($"/api/clients/{clientId}/care").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Equal([measureId], care.GetProperty("measureIds").EnumerateArray().Select(m => m.GetGuid()));
+    }
+
+    [Fact]
+    public async Task Out_of_range_and_fractional_scores_are_422s_naming_score()
+    {
+        var (_, clientId, therapist) = await ArrangeAsync();
+        var before = await api.CountEventsAsync();
+
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/outcome-measures", new { instrument = "nprs", score = 11 })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "score", "out-of-range");
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/outcome-measures", new { instrument = "pgic", score = 0 })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "score", "out-of-range");
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/outcome-measures", new { instrument = "nprs", score = 4.5m })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "score", "invalid-value");
+
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task Malformed_json_a_string_score_an_unknown_instrument_and_a_missing_score_are_400s()
+    {
+        var (_, clientId, therapist) = await ArrangeAsync();
+        var url = $"/api/clients/{clientId}/outcome-measures";
+        var before = await api.CountEventsAsync();
+
+        await therapist.PostRawAsync(url, "{\"instrument\": \"nprs\", \"score\": }").ShouldBeProblem(HttpStatusCode.BadRequest, code: "malformed-json");
+        await therapist.PostRawAsync(url, """{"instrument": "nprs", "score": "six"}""").ShouldBeProblem(HttpStatusCode.BadRequest, "score");
+        await therapist.PostRawAsync(url, """{"instrument": "vas", "score": 6}""").ShouldBeProblem(HttpStatusCode.BadRequest, "instrument");
+        await therapist.PostRawAsync(url, """{"instrument": "nprs"}""").ShouldBeProblem(HttpStatusCode.BadRequest);
+        await therapist.PostJsonAsync(url, new { instrument = "nprs", score = 6, appointmentId = Guid.Empty }).ShouldBeProblem(HttpStatusCode.BadRequest, "appointmentId");
+
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task Front_desk_cannot_record_and_another_tenant_cannot_see_the_client()
+    {
+        var (tenant, clientId, _) = await ArrangeAsync();
+        var before = await api.CountEventsAsync();
+
+        await api.As(tenant, Roles.FrontDesk).PostJsonAsync($"/api/clients/{clientId}/outcome-measures", new { instrument = "nprs", score = 3 })
+            .ShouldBeProblem(HttpStatusCode.Forbidden);
+        await api.CreateClient().PostJsonAsync($"/api/clients/{clientId}/outcome-measures", new { instrument = "nprs", score = 3 })
+            .ShouldBeProblem(HttpStatusCode.Unauthorized);
+        await api.As(ClinicArrangement.NewTenant(), Roles.Therapist).PostJsonAsync($"/api/clients/{clientId}/outcome-measures", new { instrument = "nprs", score = 3 })
+            .ShouldBeProblem(HttpStatusCode.NotFound, "clientId", "client-not-found");
+        await api.As(ClinicArrangement.NewTenant(), Roles.Manager).GetAsync($"/api/clients/{clientId}/care")
+            .ShouldBeProblem(HttpStatusCode.NotFound, code: "client-not-found");
+
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+}
