@@ -1,6 +1,38 @@
+using System.Security.Claims;
+using Practice.EventStore;
+using Practice.EventStore.Projections;
+using Practice.Integrations.Api;
+using Practice.Projections;
+using Practice.ServiceDefaults;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddPracticeDefaults("practice-integrations", options => PracticeEventTypes.Register(options.Events));
+
 var app = builder.Build();
-app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
+app.UsePracticeDefaults();
+
+app.MapGet("/api/feed", async (string? after, int? limit, ClaimsPrincipal caller, StreamStore store, HttpContext http, CancellationToken ct) =>
+{
+    var position = ProjectionPosition.Start;
+    if (after is not null && !ProjectionPosition.TryParse(after, out position))
+    {
+        return Problems.Validation("after", "'after' must be a cursor returned by this feed.");
+    }
+    if (limit is < 1 or > 1000)
+    {
+        return Problems.Validation("limit", "'limit' is between 1 and 1000.");
+    }
+    var events = await store.ReadTenantFeedAsync(caller.TenantId(), position, limit ?? 100, ct);
+    var source = $"{http.Request.Scheme}://{http.Request.Host}/api/feed";
+    return TypedResults.Ok(new FeedPage(
+        events.Select(e => CloudEvent.From(e, source)).ToList(),
+        events.Count == 0 ? position.ToString() : ProjectionPosition.Of(events[^1]).ToString()));
+})
+.RequireAuthorization(policy => policy.RequireRole(Roles.Integration, Roles.Manager))
+.WithTags("Feed")
+.WithName("ReadFeed")
+.WithSummary("The tenant's events as CloudEvents, oldest first; pass `next` back as `after` to continue.");
+
 app.Run();
 
 public partial class Program;

@@ -1,0 +1,27 @@
+using System.Text.Json.Serialization;
+using Practice.EventStore;
+
+namespace Practice.Integrations.Api;
+
+/// <summary>CloudEvents 1.0 structured JSON for one stored event.</summary>
+public sealed record CloudEvent(
+    [property: JsonPropertyName("specversion")] string SpecVersion,
+    [property: JsonPropertyName("id")] string Id,
+    [property: JsonPropertyName("source")] string Source,
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("time")] DateTimeOffset Time,
+    [property: JsonPropertyName("subject")] string Subject,
+    [property: JsonPropertyName("datacontenttype")] string DataContentType,
+    [property: JsonPropertyName("data")] object Data,
+    [property: JsonPropertyName("sequence")] string Sequence)
+{
+    public static CloudEvent From(StoredEvent stored, string source)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return new CloudEvent("1.0", stored.Id.ToString(), source, $"practice.{stored.TypeName}", stored.Timestamp, stored.StreamId,
+            "application/json", stored.Data, Practice.EventStore.Projections.ProjectionPosition.Of(stored).ToString());
+    }
+}
+
+/// <summary>One page of the feed; <c>Next</c> is the cursor to pass as <c>after</c>.</summary>
+public sealed record FeedPage(IReadOnlyList<CloudEvent> Events, string Next);
