@@ -180,14 +180,14 @@ public sealed class EventSession : IAsyncDisposable
         // Without an explicit transaction, one batch is still one implicit transaction in PostgreSQL.
         await using var batch = new NpgsqlBatch(connection, transaction);
         var metadataJson = _store.Serializer.SerializeMetadata(Metadata);
-        var locksStreams = _appends.Count > 0;
+        var locksStreams = _appends.Count > 1;
         if (locksStreams)
         {
             batch.BatchCommands.Add(LockStreamsCommand());
         }
         foreach (var append in _appends)
         {
-            batch.BatchCommands.Add(AppendCommand(append, metadataJson));
+            batch.BatchCommands.Add(AppendCommand(append, metadataJson, locksItself: !locksStreams));
         }
         foreach (var streamId in _archives)
         {
@@ -284,22 +284,27 @@ public sealed class EventSession : IAsyncDisposable
             "SELECT pg_advisory_xact_lock(hashtextextended(u.key, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS u(key, ord) ORDER BY u.ord");
         command.Parameters.Add(new NpgsqlParameter
         {
-            Value = _appends.Select(a => $"practice-stream:{_store.Schema}:{TenantId}:{a.StreamId}").Order(StringComparer.Ordinal).ToArray(),
+            Value = _appends.Select(a => LockKey(a.StreamId)).Order(StringComparer.Ordinal).ToArray(),
         });
         return command;
     }
 
-    private NpgsqlBatchCommand AppendCommand(PendingAppend append, string metadataJson)
+    private string LockKey(string streamId) => $"practice-stream:{_store.Schema}:{TenantId}:{streamId}";
+
+    /// <param name="locksItself">A lone append takes its stream's lock inside the function, saving a statement.</param>
+    private NpgsqlBatchCommand AppendCommand(PendingAppend append, string metadataJson, bool locksItself)
     {
-        var command = new NpgsqlBatchCommand($"SELECT new_version, seqs, duplicate FROM {_store.Schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8)");
-        command.Parameters.Add(new NpgsqlParameter { Value = TenantId });
-        command.Parameters.Add(new NpgsqlParameter { Value = append.StreamId });
-        command.Parameters.Add(new NpgsqlParameter { Value = append.StreamType });
-        command.Parameters.Add(new NpgsqlParameter { Value = append.ExpectedVersion });
-        command.Parameters.Add(new NpgsqlParameter { Value = append.Events.Select(e => e.Id).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = append.Events.Select(e => e.TypeName).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = append.Events.Select(e => e.Json).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Repeat(metadataJson, append.Events.Count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        var command = new NpgsqlBatchCommand($"SELECT new_version, seqs, duplicate FROM {_store.Schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        // Typed parameters skip Npgsql's per-call type resolution, which shows on the append's hot path.
+        command.Parameters.Add(new NpgsqlParameter<string>{ TypedValue = TenantId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamType, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = append.ExpectedVersion, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. append.Events.Select(e => e.Id)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. append.Events.Select(e => e.TypeName)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. append.Events.Select(e => e.Json)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. Enumerable.Repeat(metadataJson, append.Events.Count)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = locksItself ? LockKey(append.StreamId) : null, NpgsqlDbType = NpgsqlDbType.Text });
         return command;
     }
 

@@ -34,6 +34,26 @@ public sealed class SchemaMigration(SchemaMigrationFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_database_with_an_older_append_function_gets_the_current_one_and_loses_stale_overloads()
+    {
+        // What an older release leaves behind: another signature of append_events and its hash.
+        await Db.ExecuteAsync($"""
+            CREATE FUNCTION {fixture.Schema}.append_events(p_tenant text, p_stream text) RETURNS bigint LANGUAGE sql AS 'SELECT 0::bigint';
+            UPDATE {fixture.Schema}.schema_functions SET hash = 'from-an-older-release' WHERE name = 'append_events';
+            """);
+
+        await fixture.Store.MigrateAsync();
+
+        var signatures = await Db.RowsAsync(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND p.proname = 'append_events'",
+            fixture.Schema);
+        Assert.Contains("p_lock_key", await Db.ScalarAsync<string>($"SELECT pg_get_functiondef('{Assert.Single(signatures)}'::regprocedure)"), StringComparison.Ordinal);
+        await using var session = fixture.Store.OpenSession("tenant-a");
+        session.StartStream("account-after-upgrade", "account", new Opened("Bo"));
+        Assert.Equal(1, Assert.Single(await session.SaveChangesAsync()).Version);
+    }
+
+    [Fact]
     public async Task Stores_migrating_one_fresh_schema_at_once_all_succeed_and_the_schema_works()
     {
         var schema = TestDatabase.NewSchemaName("m");

@@ -1,11 +1,14 @@
+using System.Security.Cryptography;
+using System.Text;
 using Npgsql;
 using Practice.EventStore.Projections;
 
 namespace Practice.EventStore.Schema;
 
 /// <summary>
-/// Creates and upgrades the store's schema. Numbered steps run once each, in order, under an
-/// advisory lock, so two processes starting together neither race nor apply a step twice.
+/// Creates and upgrades the store's schema: numbered steps (tables) run once each, in order, and
+/// functions are re-created when their text changes; all under an advisory lock in one transaction,
+/// so two processes starting together neither race nor apply anything twice.
 /// </summary>
 internal static class SchemaMigrator
 {
@@ -55,7 +58,16 @@ internal static class SchemaMigrator
                 failed_at   timestamptz NOT NULL DEFAULT now(),
                 UNIQUE (projection, event_seq)
             );
+            """),
+    ];
 
+    /// <summary>
+    /// Functions are re-created whenever their text changes (a hash per name is kept), so a new
+    /// definition, even with another signature, reaches existing databases without a numbered step.
+    /// </summary>
+    private static readonly (string Name, string Sql)[] Functions =
+    [
+        ("append_events", """
             -- One round trip per stream append, and no sequence number is taken before the stream is
             -- claimed: a new stream by one INSERT, an existing one by an UPDATE conditional on the expected
             -- version (which also locks it). Anything else (a resend, a conflict, an archived stream) takes
@@ -64,7 +76,7 @@ internal static class SchemaMigrator
             -- off, a plan cached while the table was nearly empty never stays a full scan once it grows.
             CREATE FUNCTION {s}.append_events(
                 p_tenant text, p_stream text, p_stream_type text, p_expected bigint,
-                p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[],
+                p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_lock_key text,
                 OUT new_version bigint, OUT seqs bigint[], OUT duplicate boolean)
             LANGUAGE plpgsql
             SET enable_seqscan = off
@@ -76,6 +88,12 @@ internal static class SchemaMigrator
                 v_mine     int;
                 v_any      int;
             BEGIN
+                -- A single-stream append takes its stream's advisory lock here, before its first write gives
+                -- the transaction its id (see EventSession.LockStreamsCommand for why); sessions with several
+                -- streams lock them all in one statement first and pass NULL.
+                IF p_lock_key IS NOT NULL THEN
+                    PERFORM pg_advisory_xact_lock(hashtextextended(p_lock_key, 0));
+                END IF;
                 IF NOT EXISTS (SELECT FROM {s}.events e WHERE e.id = ANY (p_ids)) THEN
                     IF p_expected = 0 THEN
                         INSERT INTO {s}.streams (tenant_id, id, type, version)
@@ -158,6 +176,8 @@ internal static class SchemaMigrator
             CREATE SCHEMA IF NOT EXISTS {schema};
             CREATE TABLE IF NOT EXISTS {schema}.schema_migrations (
                 version int PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+            CREATE TABLE IF NOT EXISTS {schema}.schema_functions (
+                name text PRIMARY KEY, hash text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
             """, cancellationToken);
 
         var applied = new HashSet<int>();
@@ -176,6 +196,11 @@ internal static class SchemaMigrator
             await Execute(connection, transaction, $"INSERT INTO {schema}.schema_migrations (version) VALUES ($1)", cancellationToken, version);
         }
 
+        foreach (var (name, template) in Functions)
+        {
+            await CreateFunctionIfChangedAsync(connection, transaction, schema, name, template.Replace("{s}", schema, StringComparison.Ordinal), cancellationToken);
+        }
+
         foreach (var projection in projections)
         {
             foreach (var table in projection.Tables)
@@ -187,6 +212,42 @@ internal static class SchemaMigrator
         }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task CreateFunctionIfChangedAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, string sql, CancellationToken cancellationToken)
+    {
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sql)));
+        await using (var current = new NpgsqlCommand($"SELECT hash FROM {schema}.schema_functions WHERE name = $1", connection, transaction))
+        {
+            current.Parameters.Add(new NpgsqlParameter { Value = name });
+            if (await current.ExecuteScalarAsync(cancellationToken) as string == hash)
+            {
+                return;
+            }
+        }
+        // Every overload goes, so a changed signature leaves no stale twin behind.
+        var overloads = new List<string>();
+        await using (var find = new NpgsqlCommand(
+            "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND p.proname = $2",
+            connection, transaction))
+        {
+            find.Parameters.Add(new NpgsqlParameter { Value = schema });
+            find.Parameters.Add(new NpgsqlParameter { Value = name });
+            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                overloads.Add(reader.GetString(0));
+            }
+        }
+        foreach (var overload in overloads)
+        {
+            await Execute(connection, transaction, $"DROP FUNCTION {overload}", cancellationToken);
+        }
+        await Execute(connection, transaction, sql, cancellationToken);
+        await Execute(connection, transaction,
+            $"INSERT INTO {schema}.schema_functions (name, hash) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, applied_at = now()",
+            cancellationToken, name, hash);
     }
 
     internal static string TableDdl(string schema, ProjectionTable table, string suffix) =>
