@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Practice.Cli.Benchmarks;
+
+namespace Practice.Cli.Commands;
+
+/// <summary>`practice bench store`: append throughput, projection lag and rebuild rate of the event store.</summary>
+internal static class BenchStoreCommand
+{
+    private const string LocalConnection = "Host=127.0.0.1;Port=54329;Username=practice;Password=practice;Database=practice";
+
+    public static Command Create()
+    {
+        var connection = new Option<string>("--connection")
+        {
+            Description = "Npgsql connection string (default: PRACTICE_CONNECTION, else the ops/pg cluster).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PRACTICE_CONNECTION") is { Length: > 0 } fromEnvironment
+                ? fromEnvironment
+                : LocalConnection,
+        };
+        var schema = new Option<string>("--schema")
+        {
+            Description = "Schema to drop and re-create for the run; the rebuild phase also uses <schema>_rebuild.",
+            DefaultValueFactory = _ => "bench",
+        };
+        var writers = Positive(new Option<int>("--writers") { Description = "Concurrent writers (tasks).", DefaultValueFactory = _ => 8 });
+        var seconds = Positive(new Option<int>("--seconds") { Description = "Measured seconds per phase.", DefaultValueFactory = _ => 10 });
+        var rate = Positive(new Option<int>("--rate") { Description = "Events per second appended during the projection-lag phase.", DefaultValueFactory = _ => 1000 });
+        var rebuildEvents = Positive(new Option<int>("--rebuild-events") { Description = "Events in the store the rebuild phase replays.", DefaultValueFactory = _ => 200_000 });
+
+        var command = new Command("store", "Append throughput (store vs raw Npgsql), async projection lag and rebuild rate.")
+        {
+            connection, schema, writers, seconds, rate, rebuildEvents,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var settings = new BenchSettings(
+                parse.GetRequiredValue(connection),
+                parse.GetRequiredValue(schema),
+                parse.GetRequiredValue(writers),
+                TimeSpan.FromSeconds(parse.GetRequiredValue(seconds)),
+                parse.GetRequiredValue(rate),
+                parse.GetRequiredValue(rebuildEvents));
+            await new StoreBenchmark(settings).RunAsync(cancellationToken);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Option<int> Positive(Option<int> option)
+    {
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError($"{option.Name} must be at least 1.");
+            }
+        });
+        return option;
+    }
+}

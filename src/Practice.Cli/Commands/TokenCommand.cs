@@ -1,0 +1,31 @@
+using System.CommandLine;
+using Practice.ServiceDefaults;
+
+namespace Practice.Cli.Commands;
+
+/// <summary>`practice token`: a development bearer token for a tenant and role.</summary>
+internal static class TokenCommand
+{
+    public static Command Create()
+    {
+        var tenant = new Option<string>("--tenant") { Description = "Tenant (clinic organisation) id.", DefaultValueFactory = _ => "demo" };
+        var role = new Option<string>("--role") { Description = $"One of: {string.Join(", ", Roles.All)}.", DefaultValueFactory = _ => Roles.Manager };
+        var therapist = new Option<Guid?>("--therapist-id") { Description = "For the therapist role: the therapist the token speaks for." };
+        var hours = new Option<int>("--hours") { Description = "Lifetime in hours.", DefaultValueFactory = _ => 12 };
+        var command = new Command("token", "Print a development bearer token.") { tenant, role, therapist, hours };
+        command.SetAction(result =>
+        {
+            var roleName = result.GetValue(role)!;
+            if (!Roles.All.Contains(roleName))
+            {
+                Console.Error.WriteLine($"Unknown role '{roleName}'; one of: {string.Join(", ", Roles.All)}.");
+                return 2;
+            }
+            var tenantId = result.GetValue(tenant)!;
+            Console.WriteLine(TokenIssuer.Issue(CliSettings.Jwt, tenantId, roleName, $"{roleName}@{tenantId}",
+                TimeSpan.FromHours(result.GetValue(hours)), result.GetValue(therapist)));
+            return 0;
+        });
+        return command;
+    }
+}
