@@ -1,0 +1,208 @@
+using System.Net;
+using System.Text.Json;
+using Practice.Domain.Clients;
+using Practice.Domain.Scheduling;
+using Practice.Domain.Staff;
+using Practice.Integrations.Api.Tests.Infrastructure;
+using Practice.ServiceDefaults;
+
+namespace Practice.Integrations.Api.Tests;
+
+/// <summary>GET /api/feed: a tenant's events as CloudEvents 1.0, paged by an opaque cursor.</summary>
+public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsApi>
+{
+    private static readonly DateTimeOffset At = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Returns_the_tenants_events_oldest_first_as_cloud_events()
+    {
+        // A fresh tenant per test: the class shares one schema, and the feed is read from the start.
+        var tenant = IntegrationsApi.NewTenant();
+        var clientId = Guid.NewGuid();
+        var appointmentId = Guid.NewGuid();
+        var registered = new ClientRegistered(clientId, "Ada Lovelace", new DateOnly(1990, 4, 1), new Contact("ada@example.test", "+44 20 0000 0000"), At);
+        var booked = new AppointmentBooked(appointmentId, Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), clientId, Modality.DeepTissue,
+            At.AddDays(1).AddHours(1), At.AddDays(1).AddHours(2), DateOnly.FromDateTime(At.AddDays(1).UtcDateTime), At);
+        // Two transactions, client first: the feed must give them back in that order.
+        var clientStream = await api.StartStreamAsync(tenant, Client.StreamId(clientId), Client.StreamType, registered);
+        var appointmentStream = await api.StartStreamAsync(tenant, Appointment.StreamId(appointmentId), Appointment.StreamType, booked);
+        var stored = (await api.FetchStreamAsync(tenant, clientStream)).Concat(await api.FetchStreamAsync(tenant, appointmentStream)).ToList();
+        var integration = api.As(tenant, Roles.Integration);
+
+        var page = await IntegrationsApi.WaitForFeedAsync(integration, expected: 2);
+
+        Assert.Equal(stored.Select(e => e.Id.ToString()), page.Ids);
+        for (var i = 0; i < stored.Count; i++)
+        {
+            var cloudEvent = page.Events[i];
+            Assert.Equal("1.0", cloudEvent.GetProperty("specversion").GetString());
+            Assert.Equal($"practice.{stored[i].TypeName}", cloudEvent.GetProperty("type").GetString());
+            Assert.Equal(stored[i].StreamId, cloudEvent.GetProperty("subject").GetString());
+            Assert.Equal(stored[i].Timestamp, cloudEvent.GetProperty("time").GetDateTimeOffset());
+            Assert.Equal("application/json", cloudEvent.GetProperty("datacontenttype").GetString());
+            Assert.EndsWith("/api/feed", cloudEvent.GetProperty("source").GetString(), StringComparison.Ordinal);
+        }
+        // Pin the stored names too, so a renamed registration cannot pass by changing both sides.
+        Assert.Equal("practice.client-registered", page.Events[0].GetProperty("type").GetString());
+        Assert.Equal("practice.appointment-booked", page.Events[1].GetProperty("type").GetString());
+
+        var clientData = page.Events[0].GetProperty("data");
+        Assert.Equal(["clientId", "contact", "dateOfBirth", "name", "registeredAt"], PropertyNames(clientData));
+        Assert.Equal(clientId, clientData.GetProperty("clientId").GetGuid());
+        Assert.Equal("Ada Lovelace", clientData.GetProperty("name").GetString());
+        Assert.Equal("1990-04-01", clientData.GetProperty("dateOfBirth").GetString());
+        Assert.Equal("ada@example.test", clientData.GetProperty("contact").GetProperty("email").GetString());
+        Assert.Equal(At, clientData.GetProperty("registeredAt").GetDateTimeOffset());
+
+        var appointmentData = page.Events[1].GetProperty("data");
+        Assert.Equal(["appointmentId", "bookedAt", "clientId", "day", "end", "locationId", "modality", "roomId", "start", "therapistId"],
+            PropertyNames(appointmentData));
+        Assert.Equal(appointmentId, appointmentData.GetProperty("appointmentId").GetGuid());
+        Assert.Equal(clientId, appointmentData.GetProperty("clientId").GetGuid());
+        Assert.Equal(booked.Start, appointmentData.GetProperty("start").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task Paging_with_next_walks_every_event_exactly_once_and_stops_at_the_end()
+    {
+        var tenant = IntegrationsApi.NewTenant();
+        // Five events over four transactions (one holds two), so pages of two cross transaction boundaries.
+        for (var i = 0; i < 3; i++)
+        {
+            var id = Guid.NewGuid();
+            await api.StartStreamAsync(tenant, Client.StreamId(id), Client.StreamType,
+                new ClientRegistered(id, $"Client {i}", new DateOnly(1980 + i, 1, 1), new Contact(null, null), At));
+        }
+        var twoEventsId = Guid.NewGuid();
+        await api.StartStreamAsync(tenant, Client.StreamId(twoEventsId), Client.StreamType,
+            new ClientRegistered(twoEventsId, "Client 3", new DateOnly(1985, 1, 1), new Contact(null, null), At),
+            new ConsentGranted(twoEventsId, ConsentScope.Treatment, Written: true, GuardianName: null, At));
+        var integration = api.As(tenant, Roles.Integration);
+        // Wait until all five are visible, so the walk below is deterministic.
+        var all = await IntegrationsApi.WaitForFeedAsync(integration, expected: 5);
+        Assert.Equal(5, all.Events.Count);
+
+        var walked = new List<string>();
+        var pageSizes = new List<int>();
+        string? after = null;
+        FeedResponse page;
+        do
+        {
+            page = await IntegrationsApi.ReadFeedAsync(integration, after, limit: 2);
+            pageSizes.Add(page.Events.Count);
+            walked.AddRange(page.Ids);
+            after = page.Next;
+        }
+        while (page.Events.Count > 0 && pageSizes.Count <= 10);
+
+        Assert.Equal([2, 2, 1, 0], pageSizes);
+        Assert.Equal(all.Ids, walked);
+        Assert.Equal(walked.Count, walked.Distinct().Count());
+
+        // Past the end: nothing, and the cursor stays put so a poller can keep asking with it.
+        var past = await IntegrationsApi.ReadFeedAsync(integration, after, limit: 2);
+        Assert.Empty(past.Events);
+        Assert.Equal(after, past.Next);
+    }
+
+    [Fact]
+    public async Task Another_tenants_events_never_appear()
+    {
+        var tenantA = IntegrationsApi.NewTenant();
+        var tenantB = IntegrationsApi.NewTenant();
+        // Interleaved appends, so a missing tenant filter would put B's events between A's.
+        var a1 = await RegisterClientAsync(tenantA, "A one");
+        var b1 = await RegisterClientAsync(tenantB, "B one");
+        var a2 = await RegisterClientAsync(tenantA, "A two");
+        var b2 = await RegisterClientAsync(tenantB, "B two");
+        var clientA = api.As(tenantA, Roles.Integration);
+        var clientB = api.As(tenantB, Roles.Manager);
+        // Wait for both before asserting, so every event of both tenants is visible to both reads.
+        await IntegrationsApi.WaitForFeedAsync(clientA, expected: 2);
+        await IntegrationsApi.WaitForFeedAsync(clientB, expected: 2);
+
+        var seenByA = await IntegrationsApi.ReadFeedAsync(clientA, limit: 1000);
+        var seenByB = await IntegrationsApi.ReadFeedAsync(clientB, limit: 1000);
+
+        Assert.Equal([Client.StreamId(a1), Client.StreamId(a2)], seenByA.Events.Select(e => e.GetProperty("subject").GetString()));
+        Assert.Equal([Client.StreamId(b1), Client.StreamId(b2)], seenByB.Events.Select(e => e.GetProperty("subject").GetString()));
+    }
+
+    [Theory]
+    [InlineData(Roles.Analyst)]
+    [InlineData(Roles.FrontDesk)]
+    [InlineData(Roles.Therapist)]
+    public async Task Roles_other_than_integration_and_manager_are_forbidden(string role)
+    {
+        var client = api.As(IntegrationsApi.NewTenant(), role);
+
+        await client.GetAsync(new Uri("/api/feed", UriKind.Relative)).ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task No_token_is_unauthorized()
+    {
+        var anonymous = api.CreateClient();
+
+        await anonymous.GetAsync(new Uri("/api/feed", UriKind.Relative)).ShouldBeProblem(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData(Roles.Integration)]
+    [InlineData(Roles.Manager)]
+    public async Task Integration_and_manager_may_read(string role)
+    {
+        var client = api.As(IntegrationsApi.NewTenant(), role);
+
+        // A tenant with no events: an empty page whose cursor is the start.
+        var page = await IntegrationsApi.ReadFeedAsync(client);
+        Assert.Empty(page.Events);
+        Assert.Equal("0.0", page.Next);
+    }
+
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("1.")]
+    [InlineData("-1.5")]
+    public async Task An_after_that_is_not_a_cursor_is_a_400_naming_after(string after)
+    {
+        var client = api.As(IntegrationsApi.NewTenant(), Roles.Integration);
+
+        await client.GetAsync(new Uri($"/api/feed?after={Uri.EscapeDataString(after)}", UriKind.Relative))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "after");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1001)]
+    public async Task A_limit_outside_1_to_1000_is_a_400_naming_limit(int limit)
+    {
+        var client = api.As(IntegrationsApi.NewTenant(), Roles.Integration);
+
+        await client.GetAsync(new Uri($"/api/feed?limit={limit}", UriKind.Relative))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "limit");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1000)]
+    public async Task The_limits_bounds_are_accepted(int limit)
+    {
+        // The edges of the range, so an off-by-one in the check fails here rather than in production.
+        var client = api.As(IntegrationsApi.NewTenant(), Roles.Integration);
+
+        var page = await IntegrationsApi.ReadFeedAsync(client, limit: limit);
+        Assert.Empty(page.Events);
+    }
+
+    private async Task<Guid> RegisterClientAsync(string tenant, string name)
+    {
+        var id = Guid.NewGuid();
+        await api.StartStreamAsync(tenant, Client.StreamId(id), Client.StreamType,
+            new ClientRegistered(id, name, new DateOnly(1990, 1, 1), new Contact(null, null), At));
+        return id;
+    }
+
+    private static string[] PropertyNames(JsonElement element) =>
+        [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+}
