@@ -85,7 +85,10 @@ public static class HostingExtensions
             var response = context.HttpContext.Response;
             if (!response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
             {
-                await Problems.WriteAsync(context.HttpContext, response.StatusCode, ReasonPhrases(response.StatusCode));
+                // A streamed body over the limit is stopped by Kestrel while binding; it gets the same answer as a declared one.
+                var tooLarge = response.StatusCode == StatusCodes.Status413PayloadTooLarge;
+                await Problems.WriteAsync(context.HttpContext, response.StatusCode, tooLarge ? "Request body too large" : ReasonPhrases(response.StatusCode),
+                    tooLarge ? $"The limit is {maxBody} bytes." : null, code: tooLarge ? "body-too-large" : null);
             }
         });
         app.UseAuthentication();

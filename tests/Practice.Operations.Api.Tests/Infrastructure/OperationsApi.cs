@@ -50,7 +50,7 @@ public sealed class OperationsApi : WebApplicationFactory<Program>, IAsyncLifeti
     public async Task InitializeAsync()
     {
         await TestDatabase.EnsureReachableAsync();
-        _ = Server;
+        StartServer();
     }
 
     public new async Task DisposeAsync()

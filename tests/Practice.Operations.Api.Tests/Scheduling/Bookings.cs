@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Practice.Operations.Api.Tests.Fixtures;
 using Practice.Operations.Api.Tests.Infrastructure;
 using Practice.ServiceDefaults;
@@ -34,6 +35,14 @@ public static class Bookings
 
     public static Task<HttpResponseMessage> CheckInAsync(this OperationsApi api, string tenant, Guid appointmentId) =>
         api.As(tenant, Roles.FrontDesk).PostJsonAsync($"/api/appointments/{appointmentId}/check-in");
+
+    /// <summary>The appointment as front desk reads it back.</summary>
+    public static async Task<JsonElement> AppointmentAsync(this OperationsApi api, string tenant, Guid appointmentId) =>
+        await (await api.As(tenant, Roles.FrontDesk).GetAsync($"/api/appointments/{appointmentId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+
+    /// <summary>A clinic-side cancellation: no fee, so only the status matters to the caller.</summary>
+    public static Task<HttpResponseMessage> CancelAsync(this OperationsApi api, string tenant, Guid appointmentId) =>
+        api.As(tenant, Roles.FrontDesk).PostJsonAsync($"/api/appointments/{appointmentId}/cancel", new { cancelledBy = "clinic", reason = "therapist ill" });
 
     public static string NewTenant() => $"t-{Guid.NewGuid():N}";
 }

@@ -1,0 +1,67 @@
+using System.Net;
+using Practice.Operations.Api.Tests.Fixtures;
+using Practice.Operations.Api.Tests.Infrastructure;
+using Practice.Operations.Api.Tests.Scheduling;
+using Practice.ServiceDefaults;
+
+namespace Practice.Operations.Api.Tests.Charting;
+
+// Clients/GrantingConsentTests covers a plainly minor client; here: consent as starting a session sees it, and the age-18 boundary on the clock.
+public sealed class ConsentTests(OperationsApi api) : IClassFixture<OperationsApi>
+{
+    [Fact]
+    public async Task Treatment_consent_withdrawn_before_the_session_stops_it_starting()
+    {
+        api.Clock.Set(Bookings.Monday0600);
+        var tenant = Bookings.NewTenant();
+        var appointment = await api.BookAndCheckInAsync(tenant, await api.ArrangeClinicAsync(tenant));
+        await appointment.WithdrawConsentAsync("treatment").ShouldBe(HttpStatusCode.OK);
+        var before = await api.CountEventsAsync();
+
+        await appointment.StartAsync().ShouldBeProblem(HttpStatusCode.UnprocessableEntity, code: "consent-required");
+        Assert.Equal(before, await api.CountEventsAsync());
+
+        // Consent given again is what lets it start: the refusal was the withdrawal's doing.
+        await appointment.GrantConsentAsync("treatment", written: true).ShouldBe(HttpStatusCode.OK);
+        await appointment.StartAsync().ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_client_a_day_short_of_18_by_the_clock_needs_a_guardian_to_consent()
+    {
+        api.Clock.Set(Bookings.Monday0600);
+        var tenant = ClinicArrangement.NewTenant();
+        // 18 tomorrow by the test clock (not the wall clock): still a minor today.
+        var clientId = await api.ArrangeClientAsync(tenant, Today(api).AddYears(-18).AddDays(1));
+        var therapist = api.As(tenant, Roles.Therapist);
+        var before = await api.CountEventsAsync();
+
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "guardianName", "guardian-required");
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, guardianName = "   " })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "guardianName", "guardian-required");
+        Assert.Equal(before, await api.CountEventsAsync());
+
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, guardianName = " Pat Parent " }).ShouldBe(HttpStatusCode.OK);
+        var client = await (await therapist.GetAsync($"/api/clients/{clientId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Equal("Pat Parent", client.GetProperty("consents").GetProperty("treatment").GetProperty("guardianName").GetString());
+    }
+
+    [Fact]
+    public async Task A_client_turning_18_today_by_the_clock_consents_without_a_guardian()
+    {
+        api.Clock.Set(Bookings.Monday0600);
+        var tenant = ClinicArrangement.NewTenant();
+        var clientId = await api.ArrangeClientAsync(tenant, Today(api).AddYears(-18));
+        var therapist = api.As(tenant, Roles.Therapist);
+
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true }).ShouldBe(HttpStatusCode.OK);
+
+        // An adult's consent records no guardian.
+        var client = await (await therapist.GetAsync($"/api/clients/{clientId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        var consent = client.GetProperty("consents").GetProperty("treatment");
+        Assert.True(!consent.TryGetProperty("guardianName", out var guardian) || guardian.ValueKind == System.Text.Json.JsonValueKind.Null);
+    }
+
+    private static DateOnly Today(OperationsApi api) => DateOnly.FromDateTime(api.Clock.GetUtcNow().UtcDateTime);
+}
