@@ -21,6 +21,8 @@ public static class StoreInstrumentation
         Meter.CreateCounter<long>("practice.projection.events", "{event}", "Events applied by async projections.");
     internal static readonly Histogram<double> ProjectionBatchDuration =
         Meter.CreateHistogram<double>("practice.projection.batch.duration", "s", "Time to apply and checkpoint one async projection batch.");
+    internal static readonly Histogram<double> ProjectionLag =
+        Meter.CreateHistogram<double>("practice.projection.lag", "s", "Age of a batch's oldest event when its projection applied it.");
     internal static readonly Counter<long> DeadLetters =
         Meter.CreateCounter<long>("practice.projection.dead_letters", "{event}", "Events a projection gave up on after retries.");
 }

@@ -245,6 +245,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         }
 
         activity?.SetTag("practice.events", events.Count);
+        StoreInstrumentation.ProjectionLag.Record((DateTimeOffset.UtcNow - events[0].Timestamp).TotalSeconds, new KeyValuePair<string, object?>("projection", projection.Name));
         StoreInstrumentation.ProjectedEvents.Add(events.Count, new KeyValuePair<string, object?>("projection", projection.Name));
         StoreInstrumentation.ProjectionBatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("projection", projection.Name));
         return BatchOutcome.Processed;

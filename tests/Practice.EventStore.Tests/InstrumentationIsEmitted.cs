@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Practice.EventStore.Projections;
+using Practice.Testing;
+
+namespace Practice.EventStore.Tests;
+
+public sealed class InstrumentationIsEmittedFixture : StoreFixture
+{
+    // A projection name no other test uses: the instruments are shared, so measurements are told apart by it.
+    public const string ProjectionName = "instrumented_log";
+
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(new EventLogProjection(ProjectionName));
+    }
+}
+
+/// <summary>What an OpenTelemetry exporter subscribed to "Practice.EventStore" receives.</summary>
+public sealed class InstrumentationIsEmitted(InstrumentationIsEmittedFixture fixture) : IClassFixture<InstrumentationIsEmittedFixture>, IDisposable
+{
+    private readonly ActivityListener _activities = new();
+    private readonly MeterListener _meters = new();
+    private readonly ConcurrentQueue<Activity> _stopped = new();
+    private readonly ConcurrentQueue<(string Instrument, double Value, string? Projection)> _measurements = new();
+
+    [Fact]
+    public async Task Appends_and_projection_batches_are_traced_and_measured_with_the_projection_lag()
+    {
+        const string tenant = "tenant-instrumented";
+        _activities.ShouldListenTo = source => source.Name == StoreInstrumentation.SourceName;
+        _activities.Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded;
+        _activities.ActivityStopped = _stopped.Enqueue;
+        ActivitySource.AddActivityListener(_activities);
+        _meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == StoreInstrumentation.SourceName)
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _meters.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _meters.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        _meters.Start();
+
+        await using var daemon = fixture.Store.CreateDaemon(new DaemonOptions { PollInterval = TimeSpan.FromMilliseconds(50) });
+        await daemon.StartAsync();
+        await using (var session = fixture.Store.OpenSession(tenant))
+        {
+            session.StartStream("account-instrumented", "account", new Opened("Ada"), new Deposited(3m));
+            await session.SaveChangesAsync();
+        }
+        await fixture.Store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
+        await daemon.StopAsync();
+
+        var append = Assert.Single(_stopped, a => a.OperationName == "events append" && (string?)a.GetTagItem("practice.tenant") == tenant);
+        Assert.Equal(2, append.GetTagItem("practice.events"));
+        Assert.Contains(_stopped, a => a.OperationName == "projection batch" && (string?)a.GetTagItem("practice.projection") == InstrumentationIsEmittedFixture.ProjectionName);
+        var mine = _measurements.Where(m => m.Projection == InstrumentationIsEmittedFixture.ProjectionName).ToList();
+        Assert.Equal(2, mine.Where(m => m.Instrument == "practice.projection.events").Sum(m => m.Value));
+        var lag = Assert.Single(mine, m => m.Instrument == "practice.projection.lag");
+        Assert.InRange(lag.Value, -1, 30);
+    }
+
+    private void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        string? projection = null;
+        foreach (var tag in tags)
+        {
+            if (tag.Key == "projection")
+            {
+                projection = tag.Value as string;
+            }
+        }
+        _measurements.Enqueue((instrument.Name, value, projection));
+    }
+
+    public void Dispose()
+    {
+        _activities.Dispose();
+        _meters.Dispose();
+    }
+}
