@@ -1,3 +1,4 @@
+using Practice.Cli.Commands;
 using System.Globalization;
 using Spectre.Console;
 
@@ -24,7 +25,7 @@ internal static class BenchReport
             $"store >= {TenEventsRateTarget:N0} events/s", ten.Store >= TenEventsRateTarget);
         var lag = results.Lag.Percentiles;
         AddRow(table, missed, $"Projection lag at {settings.LagRate:N0} events/s", Rate(results.Lag.AchievedRate), "-", "-",
-            $"p99 <= {LagP99TargetMs:0} ms (p99 {Ms(lag.P99)} ms)", lag.P99 <= LagP99TargetMs && lag.Unmatched == 0);
+            $"p99 <= {LagP99TargetMs:0} ms (p99 {CliShared.Ms(lag.P99)} ms)", lag.P99 <= LagP99TargetMs && lag.Unmatched == 0);
         var rebuild = results.Rebuild;
         AddRow(table, missed, $"Rebuild of {rebuild.Events:N0} events", Rate(rebuild.Rate), "-", "-",
             $"rebuild >= {RebuildRateTarget:N0} events/s", rebuild.Rate >= RebuildRateTarget);
@@ -32,7 +33,7 @@ internal static class BenchReport
 
         var lagTable = new Table().Title("[bold]Commit-to-checkpoint lag (ms)[/]")
             .AddColumns("Events", "p50", "p95", "p99", "max", "Never projected");
-        lagTable.AddRow(lag.Events.ToString("N0", CultureInfo.InvariantCulture), Ms(lag.P50), Ms(lag.P95), Ms(lag.P99), Ms(lag.Max),
+        lagTable.AddRow(lag.Events.ToString("N0", CultureInfo.InvariantCulture), CliShared.Ms(lag.P50), CliShared.Ms(lag.P95), CliShared.Ms(lag.P99), CliShared.Ms(lag.Max),
             lag.Unmatched.ToString("N0", CultureInfo.InvariantCulture));
         AnsiConsole.Write(lagTable);
 
@@ -75,5 +76,4 @@ internal static class BenchReport
     /// <summary>Rounded down, so a ratio shown as meeting its target never failed it by a rounding.</summary>
     private static string Ratio(double ratio) => (Math.Floor(ratio * 100) / 100).ToString("0.00", CultureInfo.InvariantCulture);
 
-    private static string Ms(double milliseconds) => milliseconds.ToString("0.0", CultureInfo.InvariantCulture);
 }

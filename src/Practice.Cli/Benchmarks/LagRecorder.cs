@@ -1,3 +1,4 @@
+using Practice.Cli.Commands;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Practice.EventStore;
@@ -49,11 +50,8 @@ internal sealed class LagRecorder : IDisposable
         }
         latencies.Sort();
         return new LagPercentiles(latencies.Count, _committed.Count - latencies.Count,
-            Rank(latencies, 0.50), Rank(latencies, 0.95), Rank(latencies, 0.99), latencies.Count == 0 ? double.NaN : latencies[^1]);
+            CliShared.Percentile(latencies, 0.50), CliShared.Percentile(latencies, 0.95), CliShared.Percentile(latencies, 0.99), latencies.Count == 0 ? double.NaN : latencies[^1]);
     }
-
-    private static double Rank(List<double> sorted, double percentile) =>
-        sorted.Count == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(percentile * sorted.Count) - 1, 0, sorted.Count - 1)];
 
     private void OnStopped(Activity activity)
     {

@@ -8,5 +8,6 @@ internal static class BenchCommand
     public static Command Create() => new("bench", "Benchmarks against a real PostgreSQL, compared with raw Npgsql in the same run.")
     {
         BenchStoreCommand.Create(),
+        BenchApiCommand.Create(),
     };
 }

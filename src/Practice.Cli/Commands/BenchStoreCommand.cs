@@ -22,10 +22,10 @@ internal static class BenchStoreCommand
             Description = "Schema to drop and re-create for the run; the rebuild phase also uses <schema>_rebuild.",
             DefaultValueFactory = _ => "bench",
         };
-        var writers = Positive(new Option<int>("--writers") { Description = "Concurrent writers (tasks).", DefaultValueFactory = _ => 8 });
-        var seconds = Positive(new Option<int>("--seconds") { Description = "Measured seconds per phase.", DefaultValueFactory = _ => 10 });
-        var rate = Positive(new Option<int>("--rate") { Description = "Events per second appended during the projection-lag phase.", DefaultValueFactory = _ => 1000 });
-        var rebuildEvents = Positive(new Option<int>("--rebuild-events") { Description = "Events in the store the rebuild phase replays.", DefaultValueFactory = _ => 200_000 });
+        var writers = CliShared.Positive(new Option<int>("--writers") { Description = "Concurrent writers (tasks).", DefaultValueFactory = _ => 8 });
+        var seconds = CliShared.Positive(new Option<int>("--seconds") { Description = "Measured seconds per phase.", DefaultValueFactory = _ => 10 });
+        var rate = CliShared.Positive(new Option<int>("--rate") { Description = "Events per second appended during the projection-lag phase.", DefaultValueFactory = _ => 1000 });
+        var rebuildEvents = CliShared.Positive(new Option<int>("--rebuild-events") { Description = "Events in the store the rebuild phase replays.", DefaultValueFactory = _ => 200_000 });
 
         var command = new Command("store", "Append throughput (store vs raw Npgsql), async projection lag and rebuild rate.")
         {
@@ -44,17 +44,5 @@ internal static class BenchStoreCommand
             return 0;
         });
         return command;
-    }
-
-    private static Option<int> Positive(Option<int> option)
-    {
-        option.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() < 1)
-            {
-                result.AddError($"{option.Name} must be at least 1.");
-            }
-        });
-        return option;
     }
 }

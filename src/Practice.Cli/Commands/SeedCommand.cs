@@ -13,7 +13,7 @@ namespace Practice.Cli.Commands;
 /// </summary>
 internal static class SeedCommand
 {
-    private static readonly JsonSerializerOptions Json = CreateJson();
+    private static readonly JsonSerializerOptions Json = CliShared.ApiJson;
 
     public static Command Create()
     {
@@ -41,13 +41,6 @@ internal static class SeedCommand
             }
         });
         return command;
-    }
-
-    private static JsonSerializerOptions CreateJson()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
-        HostingExtensions.ConfigureJson(options);
-        return options;
     }
 
     private sealed record DemoIds(Guid LocationId, Guid TherapistId, Guid ClientId, Guid AppointmentId, DateOnly Day)
