@@ -49,15 +49,9 @@ public sealed partial class StreamStore
     /// </summary>
     public async Task WaitForNonStaleProjectionsAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        ProjectionPosition target;
-        await using (var command = DataSource.CreateCommand($"SELECT tx::text AS tx_text, seq FROM {Schema}.events ORDER BY tx DESC, seq DESC LIMIT 1"))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        if (await LatestCommittedAsync(cancellationToken) is not { } target)
         {
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                return;
-            }
-            target = new ProjectionPosition(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1));
+            return;
         }
 
         var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
@@ -76,6 +70,16 @@ public sealed partial class StreamStore
             }
             await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
         }
+    }
+
+    /// <summary>The position of the last event committed so far, in (tx, seq) order; null when there is none.</summary>
+    private async Task<ProjectionPosition?> LatestCommittedAsync(CancellationToken cancellationToken)
+    {
+        await using var command = DataSource.CreateCommand($"SELECT tx::text AS tx_text, seq FROM {Schema}.events ORDER BY tx DESC, seq DESC LIMIT 1");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ProjectionPosition(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1))
+            : null;
     }
 
     public async Task<IReadOnlyList<DeadLetter>> GetDeadLettersAsync(string? projection = null, CancellationToken cancellationToken = default)
@@ -159,6 +163,9 @@ public sealed partial class StreamStore
             await clear.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        // Everything committed before the call is in the rebuild, even events the safe read cannot take yet
+        // because an older transaction elsewhere is still open: the first phase waits for them.
+        var target = await LatestCommittedAsync(cancellationToken) ?? ProjectionPosition.Start;
         var position = ProjectionPosition.Start;
         long processed = 0;
         void Report(bool swapped) => progress?.Report(new RebuildProgress(name, processed, Math.Max(total, processed),
@@ -171,7 +178,12 @@ public sealed partial class StreamStore
             if (batch.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
-                break;
+                if (position >= target)
+                {
+                    break;
+                }
+                await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
+                continue;
             }
             await ApplyForRebuildAsync(connection, transaction, projection, batch, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
