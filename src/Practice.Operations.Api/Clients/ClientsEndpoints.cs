@@ -74,9 +74,5 @@ public static class ClientsEndpoints
             .FirstOrDefault(s => string.Equals(JsonNamingPolicy.KebabCaseLower.ConvertName(s!.Value.ToString()), scope, StringComparison.Ordinal));
 
     private static Task<IResult> Send(CommandBus bus, ClaimsPrincipal caller, Guid clientId, object command, CancellationToken ct) =>
-        bus.SendAsync(caller, command, result =>
-        {
-            var version = result.VersionOf(Client.StreamId(clientId));
-            return CommandResults.Ok(new { clientId, version }, version);
-        }, ct);
+        bus.SendAsync(caller, command, Client.StreamId(clientId), version => new { clientId, version }, ct);
 }

@@ -16,6 +16,17 @@ public static class CommandResults
         return result.Error is { } error ? ToProblem(error) : onSuccess(result);
     }
 
+    /// <summary>For commands on one stream: 200 with the body built from that stream's new version, which is also the ETag.</summary>
+    public static Task<IResult> SendAsync(this CommandBus bus, ClaimsPrincipal caller, object command, string streamId, Func<long, object> body, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return bus.SendAsync(caller, command, result =>
+        {
+            var version = result.VersionOf(streamId);
+            return Ok(body(version), version);
+        }, cancellationToken);
+    }
+
     /// <summary>Not-found codes are 404 (also what another tenant's id looks like), conflicts 409, any other refusal 422.</summary>
     public static IResult ToProblem(DomainError error)
     {

@@ -96,9 +96,5 @@ public static class OutcomesEndpoints
     }
 
     private static Task<IResult> Send(CommandBus bus, ClaimsPrincipal caller, Guid clientId, object command, CancellationToken ct) =>
-        bus.SendAsync(caller, command, result =>
-        {
-            var version = result.VersionOf(ClientCare.StreamId(clientId));
-            return CommandResults.Ok(new { clientId, version }, version);
-        }, ct);
+        bus.SendAsync(caller, command, ClientCare.StreamId(clientId), version => new { clientId, version }, ct);
 }

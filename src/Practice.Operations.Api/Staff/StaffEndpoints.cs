@@ -87,9 +87,5 @@ public static class StaffEndpoints
     }
 
     private static Task<IResult> Send(CommandBus bus, ClaimsPrincipal caller, Guid therapistId, object command, CancellationToken ct) =>
-        bus.SendAsync(caller, command, result =>
-        {
-            var version = result.VersionOf(Therapist.StreamId(therapistId));
-            return CommandResults.Ok(new { therapistId, version }, version);
-        }, ct);
+        bus.SendAsync(caller, command, Therapist.StreamId(therapistId), version => new { therapistId, version }, ct);
 }
