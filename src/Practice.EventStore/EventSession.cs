@@ -171,27 +171,56 @@ public sealed class EventSession : IAsyncDisposable
         activity?.SetTag("practice.tenant", TenantId);
         activity?.SetTag("practice.streams", _appends.Count);
         var started = Stopwatch.GetTimestamp();
+        var metadataJson = _store.Serializer.SerializeMetadata(Metadata);
 
+        var results = await CommitAsync(metadataJson, careful: false, cancellationToken)
+            ?? await CommitAsync(metadataJson, careful: true, cancellationToken)
+            ?? throw new InvalidOperationException("The careful append path never declines.");
+
+        _appends.Clear();
+        _archives.Clear();
+        var appended = results.Where(r => !r.WasDuplicate).Sum(r => r.Events.Count);
+        StoreInstrumentation.EventsAppended.Add(appended);
+        StoreInstrumentation.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        activity?.SetTag("practice.events", appended);
+        if (appended > 0)
+        {
+            _store.OnAppended();
+        }
+        return results;
+    }
+
+    /// <summary>
+    /// Writes the session in one batch. The plain path appends each stream with one statement that claims the
+    /// stream at its expected version and inserts the events; a stream that is not there (a conflict, a resend,
+    /// an archived stream) claims nothing and inserts nothing, and the whole session is declined (null) and
+    /// nothing is kept. The careful path calls append_events, which tells those cases apart and raises.
+    /// A lone plain append with no inline projection is one statement in one round trip.
+    /// </summary>
+    private async Task<IReadOnlyList<AppendResult>?> CommitAsync(string metadataJson, bool careful, CancellationToken cancellationToken)
+    {
         await using var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
         var inline = _store.Options.InlineProjections;
-        var needsTransaction = inline.Count > 0;
+        var lone = _appends.Count + _archives.Count == 1;
+        // A declined plain append must take the session's other writes back with it; a raised error does that alone.
+        var needsTransaction = inline.Count > 0 || (!careful && !lone);
         await using var transaction = needsTransaction ? await connection.BeginTransactionAsync(cancellationToken) : null;
 
-        // Without an explicit transaction, one batch is still one implicit transaction in PostgreSQL.
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var metadataJson = _store.Serializer.SerializeMetadata(Metadata);
-        var locksStreams = _appends.Count > 1;
-        if (locksStreams)
+        var plain = _appends.Select(a => !careful && a.ExpectedVersion != ExpectedVersion.Any).ToArray();
+        // A lone plain append locks its stream within its own statement.
+        var locksFirst = _appends.Count > 1 || (_appends.Count == 1 && !plain[0]);
+        if (locksFirst)
         {
             batch.BatchCommands.Add(LockStreamsCommand());
         }
-        foreach (var append in _appends)
+        for (var i = 0; i < _appends.Count; i++)
         {
-            batch.BatchCommands.Add(AppendCommand(append, metadataJson, locksItself: !locksStreams));
+            batch.BatchCommands.Add(plain[i] ? PlainAppendCommand(_appends[i], metadataJson) : CarefulAppendCommand(_appends[i], metadataJson));
         }
         foreach (var streamId in _archives)
         {
-            var archive = new NpgsqlBatchCommand($"UPDATE {_store.Schema}.streams SET archived = true, updated_at = now() WHERE tenant_id = $1 AND id = $2");
+            var archive = new NpgsqlBatchCommand(_store.Statements.Archive);
             archive.Parameters.Add(new NpgsqlParameter { Value = TenantId });
             archive.Parameters.Add(new NpgsqlParameter { Value = streamId });
             batch.BatchCommands.Add(archive);
@@ -202,17 +231,33 @@ public sealed class EventSession : IAsyncDisposable
         {
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
-                if (locksStreams)
+                if (locksFirst)
                 {
                     await reader.NextResultAsync(cancellationToken);
                 }
-                foreach (var append in _appends)
+                for (var i = 0; i < _appends.Count; i++)
                 {
-                    await reader.ReadAsync(cancellationToken);
-                    var version = reader.GetInt64(0);
-                    var seqs = reader.GetFieldValue<long[]>(1);
-                    var duplicate = reader.GetBoolean(2);
-                    results.Add(ToResult(append, version, seqs, duplicate));
+                    var append = _appends[i];
+                    if (plain[i])
+                    {
+                        var seqs = new long[append.Events.Count];
+                        var rows = 0;
+                        while (await reader.ReadAsync(cancellationToken))
+                        {
+                            seqs[reader.GetInt64(1) - append.ExpectedVersion - 1] = reader.GetInt64(0);
+                            rows++;
+                        }
+                        if (rows == 0)
+                        {
+                            return null;
+                        }
+                        results.Add(ToResult(append, append.ExpectedVersion + append.Events.Count, seqs, duplicate: false));
+                    }
+                    else
+                    {
+                        await reader.ReadAsync(cancellationToken);
+                        results.Add(ToResult(append, reader.GetInt64(0), reader.GetFieldValue<long[]>(1), reader.GetBoolean(2)));
+                    }
                     await reader.NextResultAsync(cancellationToken);
                 }
             }
@@ -235,9 +280,14 @@ public sealed class EventSession : IAsyncDisposable
                 await transaction.CommitAsync(cancellationToken);
             }
         }
-        // 23505 on events_id_key: an id already stored in another stream (or racing into one); never a safe resend.
+        // An id stored before may be a safe resend; nothing was kept, so the careful path decides.
+        catch (PostgresException exception) when (!careful && exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "events_id_key" })
+        {
+            return null;
+        }
+        // 23505 on events_id_key in the careful path: an id already stored in another stream (or racing into one); never a safe resend.
         catch (PostgresException exception) when (exception.SqlState is "PX409" or "PX410" or "PX422"
-            || exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "events_id_key" })
+            || (careful && exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "events_id_key" }))
         {
             // Results arrive in order, so the failing append is the first one without a result.
             // (PostgresException.BatchCommand is not set here: it named the first append every time.)
@@ -248,17 +298,6 @@ public sealed class EventSession : IAsyncDisposable
                 "PX410" => new StreamArchivedException(failed.StreamId),
                 _ => new DuplicateEventException(failed.StreamId),
             };
-        }
-
-        _appends.Clear();
-        _archives.Clear();
-        var appended = results.Where(r => !r.WasDuplicate).Sum(r => r.Events.Count);
-        StoreInstrumentation.EventsAppended.Add(appended);
-        StoreInstrumentation.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
-        activity?.SetTag("practice.events", appended);
-        if (appended > 0)
-        {
-            _store.OnAppended();
         }
         return results;
     }
@@ -280,8 +319,13 @@ public sealed class EventSession : IAsyncDisposable
     /// </summary>
     private NpgsqlBatchCommand LockStreamsCommand()
     {
-        var command = new NpgsqlBatchCommand(
-            "SELECT pg_advisory_xact_lock(hashtextextended(u.key, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS u(key, ord) ORDER BY u.ord");
+        if (_appends.Count == 1)
+        {
+            var single = new NpgsqlBatchCommand(AppendStatements.LockOne);
+            single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LockKey(_appends[0].StreamId), NpgsqlDbType = NpgsqlDbType.Text });
+            return single;
+        }
+        var command = new NpgsqlBatchCommand(AppendStatements.LockMany);
         command.Parameters.Add(new NpgsqlParameter
         {
             Value = _appends.Select(a => LockKey(a.StreamId)).Order(StringComparer.Ordinal).ToArray(),
@@ -291,21 +335,45 @@ public sealed class EventSession : IAsyncDisposable
 
     private string LockKey(string streamId) => $"practice-stream:{_store.Schema}:{TenantId}:{streamId}";
 
-    /// <param name="locksItself">A lone append takes its stream's lock inside the function, saving a statement.</param>
-    private NpgsqlBatchCommand AppendCommand(PendingAppend append, string metadataJson, bool locksItself)
+    /// <summary>One event travels as plain values, which spares the server an array to unpack.</summary>
+    private NpgsqlBatchCommand PlainAppendCommand(PendingAppend append, string metadataJson)
     {
-        var command = new NpgsqlBatchCommand($"SELECT new_version, seqs, duplicate FROM {_store.Schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-        // Typed parameters skip Npgsql's per-call type resolution, which shows on the append's hot path.
-        command.Parameters.Add(new NpgsqlParameter<string>{ TypedValue = TenantId, NpgsqlDbType = NpgsqlDbType.Text });
+        var single = append.Events.Count == 1;
+        var command = new NpgsqlBatchCommand(_store.Statements.Plain(append.ExpectedVersion == ExpectedVersion.New, single));
+        AddAppendParameters(command, append, metadataJson, asValues: single);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = append.Events.Count, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LockKey(append.StreamId), NpgsqlDbType = NpgsqlDbType.Text });
+        return command;
+    }
+
+    private NpgsqlBatchCommand CarefulAppendCommand(PendingAppend append, string metadataJson)
+    {
+        var command = new NpgsqlBatchCommand(_store.Statements.Careful);
+        AddAppendParameters(command, append, metadataJson, asValues: false);
+        return command;
+    }
+
+    /// <summary>Typed parameters skip Npgsql's per-call type resolution, which shows on the append's hot path.</summary>
+    private void AddAppendParameters(NpgsqlBatchCommand command, PendingAppend append, string metadataJson, bool asValues)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TenantId, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamType, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = append.ExpectedVersion, NpgsqlDbType = NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. append.Events.Select(e => e.Id)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. append.Events.Select(e => e.TypeName)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. append.Events.Select(e => e.Json)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. Enumerable.Repeat(metadataJson, append.Events.Count)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        command.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = locksItself ? LockKey(append.StreamId) : null, NpgsqlDbType = NpgsqlDbType.Text });
-        return command;
+        if (asValues)
+        {
+            var only = append.Events[0];
+            command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = only.Id, NpgsqlDbType = NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = only.TypeName, NpgsqlDbType = NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = only.Json, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. append.Events.Select(e => e.Id)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. append.Events.Select(e => e.TypeName)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. append.Events.Select(e => e.Json)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        }
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metadataJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
     }
 
     private AppendResult ToResult(PendingAppend append, long version, long[] seqs, bool duplicate)

@@ -18,12 +18,14 @@ public sealed partial class StreamStore : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _notifier;
 
-    private StreamStore(StoreOptions options, NpgsqlDataSource dataSource, ILoggerFactory loggerFactory)
+    private StreamStore(StoreOptions options, NpgsqlDataSource dataSource, NpgsqlDataSource sessionDataSource, ILoggerFactory loggerFactory)
     {
         Options = options;
         DataSource = dataSource;
+        SessionDataSource = sessionDataSource;
         LoggerFactory = loggerFactory;
         Serializer = new EventSerializer(options);
+        Statements = new AppendStatements(options.Schema);
         _notifier = Task.Run(SendNotificationsAsync);
     }
 
@@ -31,7 +33,14 @@ public sealed partial class StreamStore : IAsyncDisposable
     public string Schema => Options.Schema;
     /// <summary>The pool every store operation uses; read-model queries share it.</summary>
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>
+    /// Unpooled connections for what holds session state (a LISTEN, a projection's leadership lock):
+    /// closing one ends its session, so nothing it held outlives it in a pool.
+    /// </summary>
+    internal NpgsqlDataSource SessionDataSource { get; }
     internal EventSerializer Serializer { get; }
+    internal AppendStatements Statements { get; }
     internal ILoggerFactory LoggerFactory { get; }
 
     /// <summary>Channel the daemon LISTENs on; notified after commits that appended events.</summary>
@@ -43,10 +52,24 @@ public sealed partial class StreamStore : IAsyncDisposable
     public static StreamStore Create(StoreOptions options, ILoggerFactory? loggerFactory = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
-        builder.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(builder.ConnectionStringBuilder.MaxAutoPrepare, 64);
-        builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
-        return new StreamStore(options, builder.Build(), loggerFactory ?? NullLoggerFactory.Instance);
+        var pooled = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        ApplyPoolSettings(pooled.ConnectionStringBuilder);
+        var unpooled = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        unpooled.ConnectionStringBuilder.Pooling = false;
+        return new StreamStore(options, pooled.Build(), unpooled.Build(), loggerFactory ?? NullLoggerFactory.Instance);
+    }
+
+    /// <summary>
+    /// Statements are prepared once per connection and reused. Pooled connections are not reset on return
+    /// (a reset is a seven-statement round trip, parsed afresh, on every checkout): nothing the store or its
+    /// callers run on them leaves session state behind, and what does uses <see cref="SessionDataSource"/>.
+    /// </summary>
+    public static void ApplyPoolSettings(NpgsqlConnectionStringBuilder connection)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        connection.MaxAutoPrepare = Math.Max(connection.MaxAutoPrepare, 64);
+        connection.AutoPrepareMinUsages = 2;
+        connection.NoResetOnClose = true;
     }
 
     /// <summary>Creates or upgrades the schema and every registered projection's tables. Safe to run concurrently.</summary>
@@ -129,5 +152,6 @@ public sealed partial class StreamStore : IAsyncDisposable
         await _notifier;
         _stopping.Dispose();
         await DataSource.DisposeAsync();
+        await SessionDataSource.DisposeAsync();
     }
 }

@@ -50,4 +50,20 @@ public sealed class ArchivedStreams(ArchivedStreamsFixture fixture) : IClassFixt
         Assert.Contains("'account-closed'", refused.Message, StringComparison.Ordinal);
         Assert.Null(await session.FetchStreamInfoAsync("account-open"));
     }
+
+    [Fact]
+    public async Task Archiving_in_a_session_whose_append_loses_a_race_is_not_kept()
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("account-to-close", "account", new Opened("Ed"));
+        session.StartStream("account-raced", "account", new Opened("Fa"), new Deposited(2m));
+        await session.SaveChangesAsync();
+
+        session.ArchiveStream("account-to-close");
+        session.Append("account-raced", "account", 1, new Deposited(1m));
+        await Assert.ThrowsAsync<ConcurrencyException>(() => session.SaveChangesAsync());
+
+        Assert.False((await session.FetchStreamInfoAsync("account-to-close"))!.Archived);
+        Assert.Equal(2, (await session.FetchStreamInfoAsync("account-raced"))!.Version);
+    }
 }

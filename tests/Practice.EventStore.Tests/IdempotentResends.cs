@@ -55,6 +55,24 @@ public sealed class IdempotentResends(IdempotentResendsFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_resend_that_names_the_streams_current_version_is_still_a_no_op()
+    {
+        List<NewEvent> events = [new(Guid.CreateVersion7(), new Opened("Di")), new(Guid.CreateVersion7(), new Deposited(3m))];
+        await using var session = _store.OpenSession("tenant-a");
+        session.Append("account-current", "account", ExpectedVersion.New, events);
+        await session.SaveChangesAsync();
+        var rows = await Db.CountAsync(fixture.Schema, "events");
+
+        // The stream is at version 2, exactly what the resend expects, so only the event ids give it away.
+        session.Append("account-current", "account", 2, events);
+        var resent = Assert.Single(await session.SaveChangesAsync());
+
+        Assert.Equal((true, 2L), (resent.WasDuplicate, resent.Version));
+        Assert.Equal(rows, await Db.CountAsync(fixture.Schema, "events"));
+        Assert.Equal(2, (await session.FetchStreamInfoAsync("account-current"))!.Version);
+    }
+
+    [Fact]
     public async Task Stored_event_ids_sent_to_another_stream_are_refused_as_duplicates()
     {
         var opened = new NewEvent(Guid.CreateVersion7(), new Opened("Cy"));

@@ -47,7 +47,7 @@ public sealed class SchemaMigration(SchemaMigrationFixture fixture) : IClassFixt
         var signatures = await Db.RowsAsync(
             "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND p.proname = 'append_events'",
             fixture.Schema);
-        Assert.Contains("p_lock_key", await Db.ScalarAsync<string>($"SELECT pg_get_functiondef('{Assert.Single(signatures)}'::regprocedure)"), StringComparison.Ordinal);
+        Assert.Equal($"{fixture.Schema}.append_events(text,text,text,bigint,uuid[],text[],jsonb[],jsonb)", Assert.Single(signatures));
         await using var session = fixture.Store.OpenSession("tenant-a");
         session.StartStream("account-after-upgrade", "account", new Opened("Bo"));
         Assert.Equal(1, Assert.Single(await session.SaveChangesAsync()).Version);

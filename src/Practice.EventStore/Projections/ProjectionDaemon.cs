@@ -96,7 +96,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         {
             try
             {
-                await using var connection = await _store.DataSource.OpenConnectionAsync(stopping);
+                await using var connection = await _store.SessionDataSource.OpenConnectionAsync(stopping);
                 connection.Notification += (_, _) => WakeAll();
                 await using (var listen = new NpgsqlCommand($"LISTEN \"{_store.NotificationChannel}\"", connection))
                 {
@@ -126,11 +126,11 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         {
             try
             {
-                await using var connection = await _store.DataSource.OpenConnectionAsync(stopping);
-                if (!await TryLeadAsync(connection, projection, stopping))
+                // A standby keeps its connection while it waits, rather than dialling anew each time.
+                await using var connection = await _store.SessionDataSource.OpenConnectionAsync(stopping);
+                while (!await TryLeadAsync(connection, projection, stopping))
                 {
                     await Delay(_options.LeaderRetryInterval, stopping);
-                    continue;
                 }
                 _leading[projection.Name] = true;
                 _logger.LogInformation("Leading projection {Projection}.", projection.Name);
@@ -141,7 +141,6 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 finally
                 {
                     _leading[projection.Name] = false;
-                    await ReleaseLeadAsync(connection, projection);
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -157,34 +156,12 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         }
     }
 
-    /// <summary>A session-level advisory lock: released when this connection closes, however the process ends.</summary>
+    /// <summary>A session-level advisory lock on an unpooled connection: released when it closes, however the process ends.</summary>
     private async Task<bool> TryLeadAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
     {
         await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = LockKey(_store.Schema, projection.Name) });
         return (bool)(await command.ExecuteScalarAsync(stopping))!;
-    }
-
-    /// <summary>
-    /// Closing a pooled connection does not end its session: the lock would stay held, idle in the pool,
-    /// until the connection happens to be reused or pruned, and no other process could take over.
-    /// </summary>
-    private async Task ReleaseLeadAsync(NpgsqlConnection connection, IProjection projection)
-    {
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            return;
-        }
-        try
-        {
-            await using var command = new NpgsqlCommand("SELECT pg_advisory_unlock(hashtextextended($1, 0))", connection);
-            command.Parameters.Add(new NpgsqlParameter { Value = LockKey(_store.Schema, projection.Name) });
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or InvalidOperationException)
-        {
-            _logger.LogWarning(exception, "Could not release the lead of projection {Projection}; it ends when the connection closes.", projection.Name);
-        }
     }
 
     internal static string LockKey(string schema, string projection) => $"practice-projection:{schema}.{projection}";

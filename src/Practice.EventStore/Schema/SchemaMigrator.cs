@@ -68,15 +68,16 @@ internal static class SchemaMigrator
     private static readonly (string Name, string Sql)[] Functions =
     [
         ("append_events", """
-            -- One round trip per stream append, and no sequence number is taken before the stream is
-            -- claimed: a new stream by one INSERT, an existing one by an UPDATE conditional on the expected
-            -- version (which also locks it). Anything else (a resend, a conflict, an archived stream) takes
-            -- the careful path below. A lost race raises PX409 with the actual version as its message
+            -- The careful append, for what EventSession's plain append statement declines: an
+            -- expected version of "any", a conflict, a resend, an archived stream. Its callers have already
+            -- taken the streams' advisory locks. No sequence number is taken before the stream is claimed
+            -- (a new stream by one INSERT, an existing one by an UPDATE conditional on the expected
+            -- version, which also locks it). A lost race raises PX409 with the actual version as its message
             -- (Npgsql redacts DETAIL by default). Every statement is a key lookup; with sequential scans
             -- off, a plan cached while the table was nearly empty never stays a full scan once it grows.
             CREATE FUNCTION {s}.append_events(
                 p_tenant text, p_stream text, p_stream_type text, p_expected bigint,
-                p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb[], p_lock_key text,
+                p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb,
                 OUT new_version bigint, OUT seqs bigint[], OUT duplicate boolean)
             LANGUAGE plpgsql
             SET enable_seqscan = off
@@ -88,12 +89,6 @@ internal static class SchemaMigrator
                 v_mine     int;
                 v_any      int;
             BEGIN
-                -- A single-stream append takes its stream's advisory lock here, before its first write gives
-                -- the transaction its id (see EventSession.LockStreamsCommand for why); sessions with several
-                -- streams lock them all in one statement first and pass NULL.
-                IF p_lock_key IS NOT NULL THEN
-                    PERFORM pg_advisory_xact_lock(hashtextextended(p_lock_key, 0));
-                END IF;
                 IF NOT EXISTS (SELECT FROM {s}.events e WHERE e.id = ANY (p_ids)) THEN
                     IF p_expected = 0 THEN
                         INSERT INTO {s}.streams (tenant_id, id, type, version)
@@ -146,20 +141,12 @@ internal static class SchemaMigrator
                     new_version := v_current + v_count;
                 END IF;
 
-                -- The common single-event append needs no unnest, sort or aggregate.
-                IF v_count = 1 THEN
+                WITH inserted AS (
                     INSERT INTO {s}.events (id, stream_id, version, tenant_id, type, data, metadata)
-                    VALUES (p_ids[1], p_stream, new_version, p_tenant, p_types[1], p_data[1], p_metadata[1])
-                    RETURNING ARRAY[seq] INTO seqs;
-                ELSE
-                    WITH inserted AS (
-                        INSERT INTO {s}.events (id, stream_id, version, tenant_id, type, data, metadata)
-                        SELECT u.id, p_stream, new_version - v_count + u.ord, p_tenant, u.type, u.data, u.meta
-                          FROM unnest(p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u(id, type, data, meta, ord)
-                         ORDER BY u.ord
-                        RETURNING seq, version)
-                    SELECT array_agg(seq ORDER BY version) INTO seqs FROM inserted;
-                END IF;
+                    SELECT u.id, p_stream, new_version - v_count + u.ord, p_tenant, u.type, u.data, p_metadata
+                      FROM unnest(p_ids, p_types, p_data) WITH ORDINALITY AS u(id, type, data, ord)
+                    RETURNING seq, version)
+                SELECT array_agg(seq ORDER BY version) INTO seqs FROM inserted;
                 duplicate := false;
             END
             $fn$;
