@@ -22,8 +22,7 @@ internal sealed class RawEventWriter : IAsyncDisposable
     public RawEventWriter(string connectionString, string schema)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
-        builder.ConnectionStringBuilder.MaxAutoPrepare = Math.Max(builder.ConnectionStringBuilder.MaxAutoPrepare, 64);
-        builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
+        StreamStore.ApplyPoolSettings(builder.ConnectionStringBuilder);
         _dataSource = builder.Build();
         _table = $"{schema}.raw_events";
     }
