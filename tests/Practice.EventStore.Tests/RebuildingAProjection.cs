@@ -83,6 +83,10 @@ public sealed class RebuildingAProjection(RebuildingAProjectionFixture fixture) 
 
         await _store.WaitForNonStaleProjectionsAsync(Timeout);
         await AssertLogHoldsEveryEventOnceAsync();
+        // The swapped-in table's identity sequence carries the live name, so rebuilds do not pile up renamed leftovers.
+        Assert.Equal(
+            [$"{fixture.Schema}.{Projection}_applied_seq"],
+            await Db.RowsAsync($"SELECT pg_get_serial_sequence('{fixture.Schema}.{Projection}', 'applied') UNION ALL SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = $1 AND c.relname LIKE '%rebuild%'", fixture.Schema));
     }
 
     private async Task AppendAsync(string streamId, int events)

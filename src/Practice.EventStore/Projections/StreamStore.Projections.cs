@@ -226,22 +226,33 @@ public sealed partial class StreamStore
         }
     }
 
+    /// <summary>The rebuilt table takes the live one's name, and so do its indexes and owned sequences (identity columns).</summary>
     private async Task SwapTableAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string table, CancellationToken cancellationToken)
     {
-        var indexes = new List<string>();
-        await using (var find = new NpgsqlCommand("SELECT indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2", connection, transaction))
+        var renames = new List<(string Kind, string Name)>();
+        await using (var find = new NpgsqlCommand("""
+            SELECT 'INDEX', indexname FROM pg_indexes WHERE schemaname = $1 AND tablename = $2
+            UNION ALL
+            SELECT 'SEQUENCE', s.relname
+              FROM pg_class s
+              JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = s.oid AND d.deptype IN ('a', 'i')
+              JOIN pg_class t ON t.oid = d.refobjid
+              JOIN pg_namespace n ON n.oid = t.relnamespace
+             WHERE s.relkind = 'S' AND n.nspname = $1 AND t.relname = $2
+            """, connection, transaction))
         {
             find.Parameters.Add(new NpgsqlParameter { Value = Schema });
             find.Parameters.Add(new NpgsqlParameter { Value = table + RebuildSuffix });
             await using var reader = await find.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                indexes.Add(reader.GetString(0));
+                renames.Add((reader.GetString(0), reader.GetString(1)));
             }
         }
-        var sql = $"DROP TABLE {Schema}.{table}; ALTER TABLE {Schema}.{table}{RebuildSuffix} RENAME TO {table};" + string.Concat(indexes
-            .Where(index => index.Contains(RebuildSuffix, StringComparison.Ordinal))
-            .Select(index => $"ALTER INDEX {Schema}.\"{index}\" RENAME TO \"{index.Replace(RebuildSuffix, "", StringComparison.Ordinal)}\";"));
+        // Dropping the live table first frees the names (its owned sequences go with it).
+        var sql = $"DROP TABLE {Schema}.{table}; ALTER TABLE {Schema}.{table}{RebuildSuffix} RENAME TO {table};" + string.Concat(renames
+            .Where(r => r.Name.Contains(RebuildSuffix, StringComparison.Ordinal))
+            .Select(r => $"ALTER {r.Kind} {Schema}.\"{r.Name}\" RENAME TO \"{r.Name.Replace(RebuildSuffix, "", StringComparison.Ordinal)}\";"));
         await using var command = new NpgsqlCommand(sql, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
