@@ -102,7 +102,7 @@ public sealed class EventSession : IAsyncDisposable
         _appends.Add(new PendingAppend(streamId, streamType, expectedVersion, serialized));
     }
 
-    /// <summary>Queues archiving a stream: it keeps its events but takes no more.</summary>
+    /// <summary>Queues archiving a stream: it keeps its events but takes no more. A stream that does not exist fails the session.</summary>
     public void ArchiveStream(string streamId)
     {
         ValidateStreamId(streamId);
@@ -195,15 +195,15 @@ public sealed class EventSession : IAsyncDisposable
     /// stream at its expected version and inserts the events; a stream that is not there (a conflict, a resend,
     /// an archived stream) claims nothing and inserts nothing, and the whole session is declined (null) and
     /// nothing is kept. The careful path calls append_events, which tells those cases apart and raises.
-    /// A lone plain append with no inline projection is one statement in one round trip.
+    /// A lone plain append with no inline projection is one statement in one round trip; a session that writes
+    /// more than once runs in a transaction, so that a refused write takes the others back.
     /// </summary>
     private async Task<IReadOnlyList<AppendResult>?> CommitAsync(string metadataJson, bool careful, CancellationToken cancellationToken)
     {
         await using var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
         var inline = _store.Options.InlineProjections;
-        var lone = _appends.Count + _archives.Count == 1;
-        // A declined plain append must take the session's other writes back with it; a raised error does that alone.
-        var needsTransaction = inline.Count > 0 || (!careful && !lone);
+        // A declined append or a missing archived stream must take the session's other writes back with it.
+        var needsTransaction = inline.Count > 0 || _appends.Count + _archives.Count > 1;
         await using var transaction = needsTransaction ? await connection.BeginTransactionAsync(cancellationToken) : null;
 
         await using var batch = new NpgsqlBatch(connection, transaction);
@@ -218,12 +218,14 @@ public sealed class EventSession : IAsyncDisposable
         {
             batch.BatchCommands.Add(plain[i] ? PlainAppendCommand(_appends[i], metadataJson) : CarefulAppendCommand(_appends[i], metadataJson));
         }
+        var archives = new List<NpgsqlBatchCommand>(_archives.Count);
         foreach (var streamId in _archives)
         {
             var archive = new NpgsqlBatchCommand(_store.Statements.Archive);
             archive.Parameters.Add(new NpgsqlParameter { Value = TenantId });
             archive.Parameters.Add(new NpgsqlParameter { Value = streamId });
             batch.BatchCommands.Add(archive);
+            archives.Add(archive);
         }
 
         var results = new List<AppendResult>(_appends.Count);
@@ -260,6 +262,10 @@ public sealed class EventSession : IAsyncDisposable
                     }
                     await reader.NextResultAsync(cancellationToken);
                 }
+            }
+            if (archives.FindIndex(a => a.RecordsAffected == 0) is var missing and >= 0)
+            {
+                throw new StreamNotFoundException(_archives[missing]);
             }
 
             if (transaction is not null)

@@ -16,6 +16,12 @@ public sealed class ConcurrencyException(string streamId, long expectedVersion, 
 public sealed class DuplicateEventException(string streamId)
     : EventStoreException($"Some events appended to stream '{streamId}' were already stored, but not all of them; a resend must repeat the same events.");
 
+public sealed class StreamNotFoundException(string streamId)
+    : EventStoreException($"Stream '{streamId}' does not exist.")
+{
+    public string StreamId { get; } = streamId;
+}
+
 public sealed class StreamArchivedException(string streamId)
     : EventStoreException($"Stream '{streamId}' is archived and takes no more events.");
 

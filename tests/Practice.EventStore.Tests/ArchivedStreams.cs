@@ -66,4 +66,19 @@ public sealed class ArchivedStreams(ArchivedStreamsFixture fixture) : IClassFixt
         Assert.False((await session.FetchStreamInfoAsync("account-to-close"))!.Archived);
         Assert.Equal(2, (await session.FetchStreamInfoAsync("account-raced"))!.Version);
     }
+
+    [Fact]
+    public async Task Archiving_a_stream_that_does_not_exist_is_refused_and_takes_the_sessions_appends_back()
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.ArchiveStream("account-never-opened");
+        var refused = await Assert.ThrowsAsync<StreamNotFoundException>(() => session.SaveChangesAsync());
+        Assert.Equal("account-never-opened", refused.StreamId);
+
+        await using var other = _store.OpenSession("tenant-a");
+        other.StartStream("account-opened-beside", "account", new Opened("Gu"));
+        other.ArchiveStream("account-never-opened-either");
+        await Assert.ThrowsAsync<StreamNotFoundException>(() => other.SaveChangesAsync());
+        Assert.Null(await other.FetchStreamInfoAsync("account-opened-beside"));
+    }
 }

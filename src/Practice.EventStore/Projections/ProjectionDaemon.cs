@@ -19,6 +19,10 @@ public sealed record DaemonOptions
     /// <summary>Wait before reading again when committed events sit behind a still-open transaction.</summary>
     public TimeSpan InFlightRecheck { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>
+    /// How often an event is applied on its own before it is dead-lettered, once the batch it came in has failed
+    /// (that batch attempt is not counted: it cannot tell which of its events failed).
+    /// </summary>
     public int MaxAttempts { get; init; } = 3;
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
 }
