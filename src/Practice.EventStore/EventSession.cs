@@ -55,11 +55,13 @@ public sealed class EventSession : IAsyncDisposable
     private readonly StreamStore _store;
     private readonly List<PendingAppend> _appends = [];
     private readonly List<string> _archives = [];
+    private readonly string _lockKeyPrefix;
 
     internal EventSession(StreamStore store, string tenantId)
     {
         _store = store;
         TenantId = tenantId;
+        _lockKeyPrefix = $"practice-stream:{store.Schema}:{tenantId}:";
         var activity = Activity.Current;
         Metadata = new EventMetadata(CorrelationId: activity?.TraceId.ToString(), CausationId: activity?.SpanId.ToString());
     }
@@ -85,19 +87,23 @@ public sealed class EventSession : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
         ArgumentNullException.ThrowIfNull(events);
         ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
-        var serialized = events.Select(e =>
+        var serialized = new List<SerializedEvent>();
+        foreach (var e in events)
         {
             ArgumentNullException.ThrowIfNull(e?.Data, nameof(events));
             var (typeName, json) = _store.Serializer.Serialize(streamId, e.Data);
-            return new SerializedEvent(e.Id, typeName, json, e.Data);
-        }).ToList();
+            serialized.Add(new SerializedEvent(e.Id, typeName, json, e.Data));
+        }
         if (serialized.Count == 0)
         {
             throw new ArgumentException("An append needs at least one event.", nameof(events));
         }
-        if (_appends.Any(a => a.StreamId == streamId))
+        foreach (var queued in _appends)
         {
-            throw new InvalidOperationException($"Stream '{streamId}' already has an append queued in this session.");
+            if (queued.StreamId == streamId)
+            {
+                throw new InvalidOperationException($"Stream '{streamId}' already has an append queued in this session.");
+            }
         }
         _appends.Add(new PendingAppend(streamId, streamType, expectedVersion, serialized));
     }
@@ -179,7 +185,11 @@ public sealed class EventSession : IAsyncDisposable
 
         _appends.Clear();
         _archives.Clear();
-        var appended = results.Where(r => !r.WasDuplicate).Sum(r => r.Events.Count);
+        var appended = 0;
+        foreach (var result in results)
+        {
+            appended += result.Events.Count;
+        }
         StoreInstrumentation.EventsAppended.Add(appended);
         StoreInstrumentation.AppendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
         activity?.SetTag("practice.events", appended);
@@ -339,7 +349,7 @@ public sealed class EventSession : IAsyncDisposable
         return command;
     }
 
-    private string LockKey(string streamId) => $"practice-stream:{_store.Schema}:{TenantId}:{streamId}";
+    private string LockKey(string streamId) => string.Concat(_lockKeyPrefix, streamId);
 
     /// <summary>One event travels as plain values, which spares the server an array to unpack.</summary>
     private NpgsqlBatchCommand PlainAppendCommand(PendingAppend append, string metadataJson)
@@ -391,8 +401,12 @@ public sealed class EventSession : IAsyncDisposable
         var metadata = Metadata;
         var now = DateTimeOffset.UtcNow;
         var firstVersion = version - append.Events.Count + 1;
-        var events = append.Events.Select((e, i) => new StoredEvent(
-            seqs[i], e.Id, append.StreamId, firstVersion + i, TenantId, e.TypeName, e.Data, metadata, now, TransactionId: 0)).ToList();
+        var events = new StoredEvent[append.Events.Count];
+        for (var i = 0; i < events.Length; i++)
+        {
+            var e = append.Events[i];
+            events[i] = new StoredEvent(seqs[i], e.Id, append.StreamId, firstVersion + i, TenantId, e.TypeName, e.Data, metadata, now, TransactionId: 0);
+        }
         return new AppendResult(append.StreamId, version, events, WasDuplicate: false);
     }
 
