@@ -54,7 +54,9 @@ public sealed partial class StreamStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         var pooled = new NpgsqlDataSourceBuilder(options.ConnectionString);
         ApplyPoolSettings(pooled.ConnectionStringBuilder);
+        // Unpooled but long-lived: the daemon's batch queries still benefit from being prepared.
         var unpooled = new NpgsqlDataSourceBuilder(options.ConnectionString);
+        ApplyPoolSettings(unpooled.ConnectionStringBuilder);
         unpooled.ConnectionStringBuilder.Pooling = false;
         return new StreamStore(options, pooled.Build(), unpooled.Build(), loggerFactory ?? NullLoggerFactory.Instance);
     }
