@@ -98,12 +98,9 @@ public sealed class EventSession : IAsyncDisposable
         {
             throw new ArgumentException("An append needs at least one event.", nameof(events));
         }
-        foreach (var queued in _appends)
+        if (_appends.Exists(a => a.StreamId == streamId))
         {
-            if (queued.StreamId == streamId)
-            {
-                throw new InvalidOperationException($"Stream '{streamId}' already has an append queued in this session.");
-            }
+            throw new InvalidOperationException($"Stream '{streamId}' already has an append queued in this session.");
         }
         _appends.Add(new PendingAppend(streamId, streamType, expectedVersion, serialized));
     }
