@@ -214,16 +214,17 @@ public sealed class EventSession : IAsyncDisposable
         await using var transaction = needsTransaction ? await connection.BeginTransactionAsync(cancellationToken) : null;
 
         await using var batch = new NpgsqlBatch(connection, transaction);
-        var plain = _appends.Select(a => !careful && a.ExpectedVersion != ExpectedVersion.Any).ToArray();
+        // "Any" has no version to claim at, so it always takes append_events.
+        bool Plain(PendingAppend append) => !careful && append.ExpectedVersion != ExpectedVersion.Any;
         // A lone plain append locks its stream within its own statement.
-        var locksFirst = _appends.Count > 1 || (_appends.Count == 1 && !plain[0]);
+        var locksFirst = _appends.Count > 1 || (_appends.Count == 1 && !Plain(_appends[0]));
         if (locksFirst)
         {
             batch.BatchCommands.Add(LockStreamsCommand());
         }
-        for (var i = 0; i < _appends.Count; i++)
+        foreach (var append in _appends)
         {
-            batch.BatchCommands.Add(plain[i] ? PlainAppendCommand(_appends[i], metadataJson) : CarefulAppendCommand(_appends[i], metadataJson));
+            batch.BatchCommands.Add(Plain(append) ? PlainAppendCommand(append, metadataJson) : CarefulAppendCommand(append, metadataJson));
         }
         var archives = new List<NpgsqlBatchCommand>(_archives.Count);
         foreach (var streamId in _archives)
@@ -244,10 +245,9 @@ public sealed class EventSession : IAsyncDisposable
                 {
                     await reader.NextResultAsync(cancellationToken);
                 }
-                for (var i = 0; i < _appends.Count; i++)
+                foreach (var append in _appends)
                 {
-                    var append = _appends[i];
-                    if (plain[i])
+                    if (Plain(append))
                     {
                         var seqs = new long[append.Events.Count];
                         var rows = 0;
