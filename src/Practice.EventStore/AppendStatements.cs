@@ -17,7 +17,11 @@ internal sealed class AppendStatements
         _plain = [.. from newStream in new[] { false, true } from single in new[] { false, true } select PlainSql(schema, newStream, single)];
         Careful = $"SELECT new_version, seqs, duplicate FROM {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8)";
         Archive = $"UPDATE {schema}.streams SET archived = true, updated_at = now() WHERE tenant_id = $1 AND id = $2";
+        LockKeyPrefix = $"practice-stream:{schema}:";
     }
+
+    /// <summary>A stream's advisory lock key is this, its tenant, ':' and its id; hashed by the server.</summary>
+    public string LockKeyPrefix { get; }
 
     /// <summary>append_events: $1 tenant, $2 stream, $3 stream type, $4 expected version, $5-$7 ids, types, data (arrays), $8 metadata.</summary>
     public string Careful { get; }

@@ -55,13 +55,11 @@ public sealed class EventSession : IAsyncDisposable
     private readonly StreamStore _store;
     private readonly List<PendingAppend> _appends = [];
     private readonly List<string> _archives = [];
-    private readonly string _lockKeyPrefix;
 
     internal EventSession(StreamStore store, string tenantId)
     {
         _store = store;
         TenantId = tenantId;
-        _lockKeyPrefix = $"practice-stream:{store.Schema}:{tenantId}:";
         var activity = Activity.Current;
         Metadata = new EventMetadata(CorrelationId: activity?.TraceId.ToString(), CausationId: activity?.SpanId.ToString());
     }
@@ -72,10 +70,20 @@ public sealed class EventSession : IAsyncDisposable
     public EventMetadata Metadata { get; set; }
 
     public void StartStream(string streamId, string streamType, params object[] events) =>
-        Append(streamId, streamType, ExpectedVersion.New, events.Select(e => new NewEvent(Guid.CreateVersion7(), e)));
+        Append(streamId, streamType, ExpectedVersion.New, events);
 
-    public void Append(string streamId, string streamType, long expectedVersion, params object[] events) =>
-        Append(streamId, streamType, expectedVersion, events.Select(e => new NewEvent(Guid.CreateVersion7(), e)));
+    /// <summary>Queues events for one stream, each with a fresh id.</summary>
+    public void Append(string streamId, string streamType, long expectedVersion, params object[] events)
+    {
+        ValidateAppend(streamId, streamType, expectedVersion, events);
+        var serialized = new List<SerializedEvent>(events.Length);
+        foreach (var data in events)
+        {
+            ArgumentNullException.ThrowIfNull(data, nameof(events));
+            serialized.Add(Serialize(streamId, Guid.CreateVersion7(), data));
+        }
+        Queue(streamId, streamType, expectedVersion, serialized);
+    }
 
     public void Append(string streamId, string streamType, long expectedVersion, params NewEvent[] events) =>
         Append(streamId, streamType, expectedVersion, events.AsEnumerable());
@@ -83,18 +91,33 @@ public sealed class EventSession : IAsyncDisposable
     /// <summary>Queues events for one stream. They are serialised (and size-checked) now; nothing is written until SaveChangesAsync.</summary>
     public void Append(string streamId, string streamType, long expectedVersion, IEnumerable<NewEvent> events)
     {
-        ValidateStreamId(streamId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
-        ArgumentNullException.ThrowIfNull(events);
-        ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
+        ValidateAppend(streamId, streamType, expectedVersion, events);
         var serialized = new List<SerializedEvent>();
         foreach (var e in events)
         {
             ArgumentNullException.ThrowIfNull(e?.Data, nameof(events));
-            var (typeName, json) = _store.Serializer.Serialize(streamId, e.Data);
-            serialized.Add(new SerializedEvent(e.Id, typeName, json, e.Data));
+            serialized.Add(Serialize(streamId, e.Id, e.Data));
         }
-        if (serialized.Count == 0)
+        Queue(streamId, streamType, expectedVersion, serialized);
+    }
+
+    private static void ValidateAppend(string streamId, string streamType, long expectedVersion, object events)
+    {
+        ValidateStreamId(streamId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
+        ArgumentNullException.ThrowIfNull(events);
+        ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
+    }
+
+    private SerializedEvent Serialize(string streamId, Guid id, object data)
+    {
+        var (typeName, json) = _store.Serializer.Serialize(streamId, data);
+        return new SerializedEvent(id, typeName, json, data);
+    }
+
+    private void Queue(string streamId, string streamType, long expectedVersion, List<SerializedEvent> events)
+    {
+        if (events.Count == 0)
         {
             throw new ArgumentException("An append needs at least one event.", nameof(events));
         }
@@ -102,7 +125,7 @@ public sealed class EventSession : IAsyncDisposable
         {
             throw new InvalidOperationException($"Stream '{streamId}' already has an append queued in this session.");
         }
-        _appends.Add(new PendingAppend(streamId, streamType, expectedVersion, serialized));
+        _appends.Add(new PendingAppend(streamId, streamType, expectedVersion, events));
     }
 
     /// <summary>Queues archiving a stream: it keeps its events but takes no more. A stream that does not exist fails the session.</summary>
@@ -207,13 +230,13 @@ public sealed class EventSession : IAsyncDisposable
     /// </summary>
     private async Task<IReadOnlyList<AppendResult>?> CommitAsync(string metadataJson, bool careful, CancellationToken cancellationToken)
     {
-        await using var connection = await _store.DataSource.OpenConnectionAsync(cancellationToken);
         var inline = _store.Options.InlineProjections;
         // A declined append or a missing archived stream must take the session's other writes back with it.
         var needsTransaction = inline.Count > 0 || _appends.Count + _archives.Count > 1;
-        await using var transaction = needsTransaction ? await connection.BeginTransactionAsync(cancellationToken) : null;
-
-        await using var batch = new NpgsqlBatch(connection, transaction);
+        await using var connection = needsTransaction ? await _store.DataSource.OpenConnectionAsync(cancellationToken) : null;
+        await using var transaction = connection is null ? null : await connection.BeginTransactionAsync(cancellationToken);
+        // A lone write borrows a pooled connection for exactly its one round trip.
+        await using var batch = connection is null ? _store.DataSource.CreateBatch() : new NpgsqlBatch(connection, transaction);
         // "Any" has no version to claim at, so it always takes append_events.
         bool Plain(PendingAppend append) => !careful && append.ExpectedVersion != ExpectedVersion.Any;
         // A lone plain append locks its stream within its own statement.
@@ -275,7 +298,7 @@ public sealed class EventSession : IAsyncDisposable
                 throw new StreamNotFoundException(_archives[missing]);
             }
 
-            if (transaction is not null)
+            if (connection is not null && transaction is not null)
             {
                 var stored = results.Where(r => !r.WasDuplicate).SelectMany(r => r.Events).ToList();
                 if (stored.Count > 0)
@@ -346,7 +369,7 @@ public sealed class EventSession : IAsyncDisposable
         return command;
     }
 
-    private string LockKey(string streamId) => string.Concat(_lockKeyPrefix, streamId);
+    private string LockKey(string streamId) => string.Concat(_store.Statements.LockKeyPrefix, TenantId, ":", streamId);
 
     /// <summary>One event travels as plain values, which spares the server an array to unpack.</summary>
     private NpgsqlBatchCommand PlainAppendCommand(PendingAppend append, string metadataJson)
