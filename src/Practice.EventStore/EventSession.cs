@@ -405,9 +405,15 @@ public sealed class EventSession : IAsyncDisposable
         }
         else
         {
-            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. append.Events.Select(e => e.Id)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. append.Events.Select(e => e.TypeName)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. append.Events.Select(e => e.Json)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+            var count = append.Events.Count;
+            var (ids, types, data) = (new Guid[count], new string[count], new string[count]);
+            for (var i = 0; i < count; i++)
+            {
+                (ids[i], types[i], data[i]) = (append.Events[i].Id, append.Events[i].TypeName, append.Events[i].Json);
+            }
+            command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
         }
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metadataJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
     }
