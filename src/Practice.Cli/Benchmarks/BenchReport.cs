@@ -15,13 +15,13 @@ internal static class BenchReport
     {
         var missed = new List<string>();
         var table = new Table().Title("[bold]practice bench store[/]")
-            .AddColumns("Phase", "Store events/s", "Raw events/s", "Store/raw", "Target", "Met");
+            .AddColumns("Phase", "Store events/s", "Raw events/s", "Store/raw (slices)", "Target", "Met");
 
         var single = results.SingleEvent;
-        AddRow(table, missed, $"A: 1 event/tx, {settings.Writers} writers", Rate(single.Store), Rate(single.Raw), Ratio(single.Ratio),
+        AddRow(table, missed, $"A: 1 event/tx, {settings.Writers} writers", Rate(single.Store), Rate(single.Raw), Ratios(single),
             $"store/raw >= {SingleEventRatioTarget:0.00}", single.Ratio >= SingleEventRatioTarget);
         var ten = results.TenEvents;
-        AddRow(table, missed, $"B: 10 events/tx, {settings.Writers} writers", Rate(ten.Store), Rate(ten.Raw), Ratio(ten.Ratio),
+        AddRow(table, missed, $"B: 10 events/tx, {settings.Writers} writers", Rate(ten.Store), Rate(ten.Raw), Ratios(ten),
             $"store >= {TenEventsRateTarget:N0} events/s", ten.Store >= TenEventsRateTarget);
         var lag = results.Lag.Percentiles;
         AddRow(table, missed, $"Projection lag at {settings.LagRate:N0} events/s", Rate(results.Lag.AchievedRate), "-", "-",
@@ -72,6 +72,9 @@ internal static class BenchReport
     }
 
     private static string Rate(double eventsPerSecond) => eventsPerSecond.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string Ratios(ThroughputResult result) =>
+        $"{Ratio(result.Ratio)} ({Ratio(result.LowestSliceRatio)}-{Ratio(result.HighestSliceRatio)})";
 
     /// <summary>Rounded down, so a ratio shown as meeting its target never failed it by a rounding.</summary>
     private static string Ratio(double ratio) => (Math.Floor(ratio * 100) / 100).ToString("0.00", CultureInfo.InvariantCulture);

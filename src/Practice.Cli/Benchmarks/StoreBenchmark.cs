@@ -83,7 +83,7 @@ internal sealed class StoreBenchmark(BenchSettings settings)
         }
         storePath.Task.StopTask();
         rawPath.Task.StopTask();
-        return new ThroughputResult(storePath.Rate, rawPath.Rate);
+        return ThroughputResult.Of(storePath, rawPath);
     }
 
     private StreamCursor[] Cursors(string phase) => [.. Enumerable.Range(0, settings.Writers).Select(writer => new StreamCursor(phase, writer))];

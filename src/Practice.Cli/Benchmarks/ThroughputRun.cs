@@ -29,13 +29,19 @@ internal sealed class MeasuredPath(string label, ProgressTask task, Func<int, Th
     public string Label => label;
     public ProgressTask Task => task;
     public Func<int, ThroughputRun, Task> Write => write;
+    private readonly List<double> _sliceRates = [];
+
     public long Events { get; private set; }
     public TimeSpan Elapsed { get; private set; }
     public double Rate => Elapsed > TimeSpan.Zero ? Events / Elapsed.TotalSeconds : 0;
+
+    /// <summary>Events/s of each measured slice, in order.</summary>
+    public IReadOnlyList<double> SliceRates => _sliceRates;
 
     public void Add(long events, TimeSpan elapsed)
     {
         Events += events;
         Elapsed += elapsed;
+        _sliceRates.Add(events / elapsed.TotalSeconds);
     }
 }
