@@ -235,7 +235,8 @@ public sealed class EventSession : IAsyncDisposable
         var needsTransaction = inline.Count > 0 || _appends.Count + _archives.Count > 1;
         await using var connection = needsTransaction ? await _store.DataSource.OpenConnectionAsync(cancellationToken) : null;
         await using var transaction = connection is null ? null : await connection.BeginTransactionAsync(cancellationToken);
-        // A lone write borrows a pooled connection for exactly its one round trip.
+        // A lone write borrows a pooled connection for exactly its one round trip. Its batch is still one
+        // implicit transaction, so a careful append's advisory lock holds through the append after it.
         await using var batch = connection is null ? _store.DataSource.CreateBatch() : new NpgsqlBatch(connection, transaction);
         // "Any" has no version to claim at, so it always takes append_events.
         bool Plain(PendingAppend append) => !careful && append.ExpectedVersion != ExpectedVersion.Any;

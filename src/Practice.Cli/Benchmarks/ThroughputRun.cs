@@ -26,10 +26,11 @@ internal sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
 /// <summary>One side of a store-versus-raw comparison: its writers and what its measured slices added up to.</summary>
 internal sealed class MeasuredPath(string label, ProgressTask task, Func<int, ThroughputRun, Task> write)
 {
+    private readonly List<double> _sliceRates = [];
+
     public string Label => label;
     public ProgressTask Task => task;
     public Func<int, ThroughputRun, Task> Write => write;
-    private readonly List<double> _sliceRates = [];
 
     public long Events { get; private set; }
     public TimeSpan Elapsed { get; private set; }
