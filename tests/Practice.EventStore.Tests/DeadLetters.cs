@@ -14,6 +14,9 @@ public sealed class LedgerProjection : IProjection
 
     public volatile bool Broken = true;
 
+    /// <summary>While set, each apply says it has started and waits to be let go: a rebuild caught half-way.</summary>
+    public volatile Hold? Holding;
+
     public int PoisonAttempts => Volatile.Read(ref _poisonAttempts);
     public string Name => "ledger";
     public IReadOnlyList<ProjectionTable> Tables { get; } =
@@ -22,6 +25,11 @@ public sealed class LedgerProjection : IProjection
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
+        if (Holding is { } hold)
+        {
+            hold.Started.TrySetResult();
+            await hold.Released.Task.WaitAsync(cancellationToken);
+        }
         foreach (var stored in events)
         {
             var amount = ((Deposited)stored.Data).Amount;
@@ -40,6 +48,12 @@ public sealed class LedgerProjection : IProjection
             await command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
+}
+
+public sealed class Hold
+{
+    public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }
 
 public sealed class DeadLettersFixture : StoreFixture
@@ -147,4 +161,99 @@ public sealed class UndecodableEvents(UndecodableEventsFixture fixture) : IClass
         Assert.Equal(["5", "7"], await Db.RowsAsync($"SELECT amount::int::text FROM {fixture.Schema}.ledger ORDER BY seq"));
         Assert.Contains("ledger", daemon.Leading);
     }
+}
+
+public sealed class DeadLettersInARebuildFixture : StoreFixture
+{
+    public LedgerProjection Ledger { get; } = new();
+
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(Ledger);
+    }
+}
+
+public sealed class DeadLettersInARebuild(DeadLettersInARebuildFixture fixture) : IClassFixture<DeadLettersInARebuildFixture>
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly StreamStore _store = fixture.Store;
+
+    [Fact]
+    public async Task A_rebuild_records_the_events_it_cannot_apply_as_dead_letters_and_swaps_in_the_rest()
+    {
+        fixture.Ledger.Broken = true;
+        var poison = new NewEvent(Guid.CreateVersion7(), new Deposited(LedgerProjection.PoisonAmount));
+        await using var session = _store.OpenSession("tenant-a");
+        session.Append("account-rebuilt", "account", ExpectedVersion.New,
+            [new(Guid.CreateVersion7(), new Deposited(2m)), poison, new(Guid.CreateVersion7(), new Deposited(3m))]);
+        await session.SaveChangesAsync();
+        var poisonIds = await DepositIdsAsync("= 13");
+
+        var progress = new RecordingProgress<RebuildProgress>();
+        await _store.RebuildProjectionAsync("ledger", progress);
+
+        var letters = await _store.GetDeadLettersAsync("ledger");
+        Assert.Contains(poison.Id, poisonIds);
+        Assert.Equal(poisonIds, letters.Select(l => l.EventId).Order());
+        Assert.All(letters, letter => Assert.Contains(nameof(PoisonedDepositException), letter.Error, StringComparison.Ordinal));
+        Assert.Equal(poisonIds.Count, progress.Reports[^1].DeadLettered);
+        Assert.Equal(await DepositsAsync("<> 13"), await AmountsAsync());
+
+        // The dead letters are as good as the daemon's: once the projection is fixed they replay into the rebuilt table.
+        fixture.Ledger.Broken = false;
+        foreach (var letter in letters)
+        {
+            await _store.ReplayDeadLetterAsync(letter.Id);
+        }
+        Assert.Empty(await _store.GetDeadLettersAsync("ledger"));
+        Assert.Equal(await DepositsAsync("IS NOT NULL"), await AmountsAsync());
+
+        // A rebuild with nothing failing leaves no dead letters behind.
+        await _store.RebuildProjectionAsync("ledger");
+        Assert.Empty(await _store.GetDeadLettersAsync("ledger"));
+        Assert.Equal(await DepositsAsync("IS NOT NULL"), await AmountsAsync());
+    }
+
+    [Fact]
+    public async Task A_second_rebuild_of_a_projection_is_refused_while_the_first_runs_and_allowed_after()
+    {
+        fixture.Ledger.Broken = false;
+        await using (var session = _store.OpenSession("tenant-a"))
+        {
+            session.StartStream("account-held", "account", new Deposited(1m));
+            await session.SaveChangesAsync();
+        }
+        var hold = new Hold();
+        fixture.Ledger.Holding = hold;
+        Task first;
+        try
+        {
+            first = _store.RebuildProjectionAsync("ledger");
+            await hold.Started.Task.WaitAsync(Timeout);
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.RebuildProjectionAsync("ledger").WaitAsync(Timeout));
+            Assert.Contains("already running", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fixture.Ledger.Holding = null;
+            hold.Released.TrySetResult();
+        }
+        await first.WaitAsync(Timeout);
+
+        await _store.RebuildProjectionAsync("ledger");
+        Assert.Equal(await DepositsAsync("IS NOT NULL"), await AmountsAsync());
+    }
+
+    private async Task<List<Guid>> DepositIdsAsync(string amountCondition) =>
+        (await Db.RowsAsync($"SELECT id::text FROM {fixture.Schema}.events WHERE type = 'money-deposited' AND (data->>'amount')::numeric {amountCondition}"))
+            .Select(Guid.Parse).Order().ToList();
+
+    private async Task<List<decimal>> DepositsAsync(string amountCondition) =>
+        (await Db.RowsAsync($"SELECT data->>'amount' FROM {fixture.Schema}.events WHERE type = 'money-deposited' AND (data->>'amount')::numeric {amountCondition} ORDER BY seq"))
+            .Select(a => decimal.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+
+    private async Task<List<decimal>> AmountsAsync() =>
+        (await Db.RowsAsync($"SELECT amount FROM {fixture.Schema}.ledger ORDER BY seq"))
+            .Select(a => decimal.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToList();
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Practice.Projections;
 using Spectre.Console;
 
 namespace Practice.Cli.Commands;
@@ -8,8 +9,11 @@ internal static class RebuildCommand
 {
     public static Command Create()
     {
-        var name = new Argument<string>("projection") { Description = "The projection to rebuild (see `practice rebuild --list`)." };
-        var connection = new Option<string?>("--connection") { Description = "Npgsql connection string." };
+        var name = new Argument<string>("projection")
+        {
+            Description = $"The projection to rebuild: {string.Join(", ", PracticeProjections.All.Select(p => p.Name))}.",
+        };
+        var connection = new Option<string?>("--connection") { Description = "Npgsql connection string (default: Practice__ConnectionString or the ops/pg database)." };
         var command = new Command("rebuild", "Rebuild a projection from the first event.") { name, connection };
         command.SetAction(async (result, cancellationToken) =>
         {
@@ -21,16 +25,30 @@ internal static class RebuildCommand
                 return 2;
             }
             await store.MigrateAsync(cancellationToken);
-            await AnsiConsole.Progress().StartAsync(async context =>
+            try
             {
-                var task = context.AddTask($"rebuild {projection}", maxValue: 1);
-                await store.RebuildProjectionAsync(projection, new Progress<Practice.EventStore.RebuildProgress>(p =>
+                await AnsiConsole.Progress().StartAsync(async context =>
                 {
-                    task.MaxValue = Math.Max(1, p.Total);
-                    task.Value = p.Processed;
-                    task.Description = $"rebuild {projection}: {p.Processed:N0} events, {p.EventsPerSecond:N0}/s{(p.Swapped ? ", swapped" : "")}";
-                }), cancellationToken);
-            });
+                    var task = context.AddTask($"rebuild {projection}", maxValue: 1);
+                    await store.RebuildProjectionAsync(projection, new Progress<Practice.EventStore.RebuildProgress>(p =>
+                    {
+                        task.MaxValue = Math.Max(1, p.Total);
+                        task.Value = p.Processed;
+                        task.Description = $"rebuild {projection}: {p.Processed:N0} events, {p.EventsPerSecond:N0}/s"
+                            + (p.DeadLettered > 0 ? $", {p.DeadLettered:N0} failed" : "") + (p.Swapped ? ", swapped" : "");
+                    }), cancellationToken);
+                });
+            }
+            catch (InvalidOperationException exception)
+            {
+                Console.Error.WriteLine($"rebuild: {exception.Message}");
+                return 1;
+            }
+            // Read back rather than taken from the progress reports, which arrive on the thread pool, maybe late.
+            if ((await store.GetDeadLettersAsync(projection, cancellationToken)).Count is var failed and > 0)
+            {
+                Console.Error.WriteLine($"rebuild: {failed:N0} event(s) could not be applied and are recorded as dead letters of '{projection}'.");
+            }
             return 0;
         });
         return command;

@@ -249,7 +249,12 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             for (var attempt = 1; ; attempt++)
             {
                 await using var transaction = await connection.BeginTransactionAsync(stopping);
-                await ProjectionProgress.LockAsync(connection, transaction, _store.Schema, projection.Name, stopping);
+                // Between the failed batch and now, a rebuild may have swapped in tables that already hold this event.
+                if (await ProjectionProgress.LockAsync(connection, transaction, _store.Schema, projection.Name, stopping) >= ProjectionPosition.Of(stored))
+                {
+                    await transaction.RollbackAsync(stopping);
+                    break;
+                }
                 try
                 {
                     await ApplyAsync(connection, transaction, projection, [stored], stopping);
@@ -265,9 +270,11 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                         await Delay(_options.RetryDelay * attempt, stopping);
                         continue;
                     }
-                    _logger.LogError(exception, "Projection {Projection} gave up on event {Sequence} ({Type}) after {Attempts} attempts.", projection.Name, stored.Sequence, stored.TypeName, attempt);
-                    await ProjectionProgress.DeadLetterAsync(connection, _store.Schema, projection.Name, stored, exception, attempt, stopping);
-                    StoreInstrumentation.DeadLetters.Add(1, new KeyValuePair<string, object?>("projection", projection.Name));
+                    if (await ProjectionProgress.DeadLetterAsync(connection, _store.Schema, projection.Name, stored, exception, attempt, stopping))
+                    {
+                        _logger.LogError(exception, "Projection {Projection} gave up on event {Sequence} ({Type}) after {Attempts} attempts.", projection.Name, stored.Sequence, stored.TypeName, attempt);
+                        StoreInstrumentation.DeadLetters.Add(1, new KeyValuePair<string, object?>("projection", projection.Name));
+                    }
                     break;
                 }
             }

@@ -94,29 +94,41 @@ internal static class ProjectionProgress
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>Records the failure and moves the checkpoint past the event, in one transaction.</summary>
-    public static async Task DeadLetterAsync(NpgsqlConnection connection, string schema, string name, StoredEvent stored, Exception error, int attempts, CancellationToken cancellationToken)
+    /// <summary>
+    /// Records the failure and moves the checkpoint past the event, in one transaction; false, and nothing
+    /// written, when the checkpoint is already past it (a rebuild swapped in meanwhile and has its own account).
+    /// </summary>
+    public static async Task<bool> DeadLetterAsync(NpgsqlConnection connection, string schema, string name, StoredEvent stored, Exception error, int attempts, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await LockAsync(connection, transaction, schema, name, cancellationToken);
-        await using (var command = new NpgsqlCommand($"""
+        if (await LockAsync(connection, transaction, schema, name, cancellationToken) >= ProjectionPosition.Of(stored))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return false;
+        }
+        await RecordDeadLetterAsync(connection, transaction, schema, name, stored, error, attempts, cancellationToken);
+        await SaveAsync(connection, transaction, schema, name, ProjectionPosition.Of(stored), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    public static async Task RecordDeadLetterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name,
+        StoredEvent stored, Exception error, int attempts, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"""
             INSERT INTO {schema}.dead_letters (projection, event_seq, event_id, tenant_id, event_type, error, attempts)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
             ON CONFLICT (projection, event_seq) DO UPDATE
                SET error = excluded.error, attempts = {schema}.dead_letters.attempts + excluded.attempts, failed_at = now()
-            """, connection, transaction))
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = name });
-            command.Parameters.Add(new NpgsqlParameter { Value = stored.Sequence });
-            command.Parameters.Add(new NpgsqlParameter { Value = stored.Id });
-            command.Parameters.Add(new NpgsqlParameter { Value = stored.TenantId });
-            command.Parameters.Add(new NpgsqlParameter { Value = stored.TypeName });
-            command.Parameters.Add(new NpgsqlParameter { Value = $"{error.GetType().Name}: {error.Message}" });
-            command.Parameters.Add(new NpgsqlParameter { Value = attempts });
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        await SaveAsync(connection, transaction, schema, name, ProjectionPosition.Of(stored), cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            """, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        command.Parameters.Add(new NpgsqlParameter { Value = stored.Sequence });
+        command.Parameters.Add(new NpgsqlParameter { Value = stored.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = stored.TenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = stored.TypeName });
+        command.Parameters.Add(new NpgsqlParameter { Value = $"{error.GetType().Name}: {error.Message}" });
+        command.Parameters.Add(new NpgsqlParameter { Value = attempts });
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public static void AddPosition(NpgsqlCommand command, ProjectionPosition position)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Practice.EventStore.Projections;
 using Practice.EventStore.Schema;
@@ -10,13 +11,17 @@ public sealed record ProjectionStatus(string Name, ProjectionPosition Checkpoint
 
 public sealed record DeadLetter(long Id, string Projection, long EventSequence, Guid EventId, string TenantId, string EventType, string Error, int Attempts, DateTimeOffset FailedAt);
 
-public sealed record RebuildProgress(string Projection, long Processed, long Total, double EventsPerSecond, bool Swapped);
+/// <summary>How far a rebuild is; <paramref name="DeadLettered"/> counts the events it could not apply, recorded as dead letters at the swap.</summary>
+public sealed record RebuildProgress(string Projection, long Processed, long Total, double EventsPerSecond, bool Swapped, int DeadLettered);
 
 public sealed partial class StreamStore
 {
     private const int LagCountCap = 1_000_000;
     private const int RebuildBatchSize = 5_000;
     private const string RebuildSuffix = "__rebuild";
+
+    /// <summary>A rebuild retries a failing event as the daemon does, with the daemon's defaults.</summary>
+    private static readonly DaemonOptions RebuildRetries = new();
 
     /// <summary>Checkpoint, lag and dead letters of every async projection; the basis of readiness checks.</summary>
     public async Task<IReadOnlyList<ProjectionStatus>> GetProjectionStatusesAsync(CancellationToken cancellationToken = default)
@@ -135,17 +140,44 @@ public sealed partial class StreamStore
 
     /// <summary>
     /// Replays every event into fresh copies of the projection's tables while the live ones keep
-    /// serving, then swaps them in one transaction that also moves the checkpoint. The daemon may keep
+    /// serving, then swaps them in one transaction that also moves the checkpoint and replaces the
+    /// projection's dead letters with the events this replay could not apply. The daemon may keep
     /// running: the swap waits for its current batch, and it carries on from the rebuilt position.
     /// </summary>
     public async Task RebuildProjectionAsync(string name, IProgress<RebuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var projection = FindProjection(name);
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        // Two rebuilds of one projection would write the same fresh tables, so a second one is refused.
+        var key = $"practice-rebuild:{Schema}.{name}";
+        if (!await RebuildLockAsync(connection, "pg_try_advisory_lock", key, cancellationToken))
+        {
+            throw new InvalidOperationException($"A rebuild of '{name}' is already running.");
+        }
+        try
+        {
+            await RebuildAsync(connection, projection, progress, cancellationToken);
+        }
+        finally
+        {
+            await RebuildLockAsync(connection, "pg_advisory_unlock", key, CancellationToken.None);
+        }
+    }
+
+    private static async Task<bool> RebuildLockAsync(NpgsqlConnection connection, string function, string key, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT {function}(hashtextextended($1, 0))", connection);
+        command.Parameters.Add(new NpgsqlParameter { Value = key });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private async Task RebuildAsync(NpgsqlConnection connection, IProjection projection, IProgress<RebuildProgress>? progress, CancellationToken cancellationToken)
+    {
+        var name = projection.Name;
         using var activity = StoreInstrumentation.ActivitySource.StartActivity("projection rebuild");
         activity?.SetTag("practice.projection", name);
         var started = Stopwatch.GetTimestamp();
 
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         long total;
         await using (var count = new NpgsqlCommand($"SELECT count(*) FROM {Schema}.events", connection))
         {
@@ -156,20 +188,15 @@ public sealed partial class StreamStore
         {
             await prepare.ExecuteNonQueryAsync(cancellationToken);
         }
-        // Separate from the DDL: PostgreSQL refuses several statements in one command with $n parameters.
-        await using (var clear = new NpgsqlCommand($"DELETE FROM {Schema}.dead_letters WHERE projection = $1", connection))
-        {
-            clear.Parameters.Add(new NpgsqlParameter { Value = name });
-            await clear.ExecuteNonQueryAsync(cancellationToken);
-        }
 
         // Everything committed before the call is in the rebuild, even events the safe read cannot take yet
         // because an older transaction elsewhere is still open: the first phase waits for them.
         var target = await LatestCommittedAsync(cancellationToken) ?? ProjectionPosition.Start;
         var position = ProjectionPosition.Start;
         long processed = 0;
+        var failures = new List<RebuildFailure>();
         void Report(bool swapped) => progress?.Report(new RebuildProgress(name, processed, Math.Max(total, processed),
-            processed / Math.Max(Stopwatch.GetElapsedTime(started).TotalSeconds, 1e-6), swapped));
+            processed / Math.Max(Stopwatch.GetElapsedTime(started).TotalSeconds, 1e-6), swapped, failures.Count));
 
         while (true)
         {
@@ -185,7 +212,7 @@ public sealed partial class StreamStore
                 await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
                 continue;
             }
-            await ApplyForRebuildAsync(connection, transaction, projection, batch, cancellationToken);
+            await ApplyForRebuildAsync(connection, transaction, projection, batch, failures, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             position = ProjectionPosition.Of(batch[^1]);
             processed += batch.Count;
@@ -202,7 +229,7 @@ public sealed partial class StreamStore
                 {
                     break;
                 }
-                await ApplyForRebuildAsync(connection, swap, projection, batch, cancellationToken);
+                await ApplyForRebuildAsync(connection, swap, projection, batch, failures, cancellationToken);
                 position = ProjectionPosition.Of(batch[^1]);
                 processed += batch.Count;
             }
@@ -210,16 +237,76 @@ public sealed partial class StreamStore
             {
                 await SwapTableAsync(connection, swap, table.Name, cancellationToken);
             }
+            // The old dead letters described the old tables; the rebuilt ones are described by this replay's failures.
+            await using (var clear = new NpgsqlCommand($"DELETE FROM {Schema}.dead_letters WHERE projection = $1", connection, swap))
+            {
+                clear.Parameters.Add(new NpgsqlParameter { Value = name });
+                await clear.ExecuteNonQueryAsync(cancellationToken);
+            }
+            foreach (var failure in failures)
+            {
+                await ProjectionProgress.RecordDeadLetterAsync(connection, swap, Schema, name, failure.Event, failure.Error, failure.Attempts, cancellationToken);
+            }
             await ProjectionProgress.SaveAsync(connection, swap, Schema, name, position, cancellationToken);
             await swap.CommitAsync(cancellationToken);
         }
+        StoreInstrumentation.DeadLetters.Add(failures.Count, new KeyValuePair<string, object?>("projection", name));
         activity?.SetTag("practice.events", processed);
         Report(swapped: true);
     }
 
-    private async Task ApplyForRebuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IProjection projection, IReadOnlyList<StoredEvent> batch, CancellationToken cancellationToken)
+    private sealed record RebuildFailure(StoredEvent Event, Exception Error, int Attempts);
+
+    /// <summary>
+    /// A batch that fails is applied again event by event, each under a savepoint, and an event that keeps
+    /// failing is set aside as a failure: one poison event must not stop a rebuild, any more than the daemon.
+    /// </summary>
+    private async Task ApplyForRebuildAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IProjection projection,
+        IReadOnlyList<StoredEvent> batch, List<RebuildFailure> failures, CancellationToken cancellationToken)
     {
-        var relevant = Relevant(projection, batch);
+        const string wholeBatch = "rebuild_batch", oneEvent = "rebuild_event";
+        await transaction.SaveAsync(wholeBatch, cancellationToken);
+        try
+        {
+            await ApplyToRebuildTablesAsync(connection, transaction, projection, batch, cancellationToken);
+            await transaction.ReleaseAsync(wholeBatch, cancellationToken);
+            return;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            await transaction.RollbackAsync(wholeBatch, cancellationToken);
+        }
+        var logger = LoggerFactory.CreateLogger<StreamStore>();
+        foreach (var stored in batch)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                await transaction.SaveAsync(oneEvent, cancellationToken);
+                try
+                {
+                    await ApplyToRebuildTablesAsync(connection, transaction, projection, [stored], cancellationToken);
+                    await transaction.ReleaseAsync(oneEvent, cancellationToken);
+                    break;
+                }
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                {
+                    await transaction.RollbackAsync(oneEvent, cancellationToken);
+                    if (attempt < RebuildRetries.MaxAttempts)
+                    {
+                        await Task.Delay(RebuildRetries.RetryDelay * attempt, cancellationToken);
+                        continue;
+                    }
+                    logger.LogError(exception, "Rebuild of {Projection} gave up on event {Sequence} ({Type}) after {Attempts} attempts.", projection.Name, stored.Sequence, stored.TypeName, attempt);
+                    failures.Add(new RebuildFailure(stored, exception, attempt));
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task ApplyToRebuildTablesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IProjection projection, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        var relevant = Relevant(projection, events);
         if (relevant.Count > 0)
         {
             await projection.ApplyAsync(new ProjectionContext(connection, transaction, Schema, RebuildSuffix), relevant, cancellationToken);
