@@ -22,10 +22,6 @@ public static class HostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var settings = builder.Configuration.GetSection("Practice").Get<PracticeSettings>() ?? new PracticeSettings();
-        if (builder.Configuration["PRACTICE_CONNECTION"] is { Length: > 0 } connection)
-        {
-            settings.ConnectionString = connection;
-        }
         builder.Services.AddSingleton(settings);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
 

@@ -6,16 +6,12 @@ namespace Practice.Cli.Commands;
 /// <summary>`practice bench store`: append throughput, projection lag and rebuild rate of the event store.</summary>
 internal static class BenchStoreCommand
 {
-    private const string LocalConnection = "Host=127.0.0.1;Port=54329;Username=practice;Password=practice;Database=practice";
-
     public static Command Create()
     {
         var connection = new Option<string>("--connection")
         {
-            Description = "Npgsql connection string (default: PRACTICE_CONNECTION, else the ops/pg cluster).",
-            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("PRACTICE_CONNECTION") is { Length: > 0 } fromEnvironment
-                ? fromEnvironment
-                : LocalConnection,
+            Description = "Npgsql connection string (default: Practice__ConnectionString or the ops/pg database).",
+            DefaultValueFactory = _ => CliSettings.ConnectionString(null),
         };
         var schema = new Option<string>("--schema")
         {

@@ -8,8 +8,7 @@ namespace Practice.Cli.Commands;
 internal static class CliSettings
 {
     public static string ConnectionString(string? option) =>
-        option ?? Environment.GetEnvironmentVariable("Practice__ConnectionString") ?? Environment.GetEnvironmentVariable("PRACTICE_CONNECTION")
-        ?? PracticeSettings.DevelopmentConnectionString;
+        option ?? Environment.GetEnvironmentVariable("Practice__ConnectionString") ?? PracticeSettings.DevelopmentConnectionString;
 
     public static string Schema => Environment.GetEnvironmentVariable("Practice__Schema") ?? "practice";
 
