@@ -26,11 +26,21 @@ internal static class SeedCommand
             var seeder = new Seeder(new Uri(result.GetValue(url)!), result.GetValue(tenant)!);
             try
             {
-                if (await seeder.RunAsync(cancellationToken) is { } demo)
+                if (await seeder.RunAsync(cancellationToken) is not { } demo)
                 {
-                    var path = result.GetValue(idsFile)!;
+                    return 0;
+                }
+                var path = result.GetValue(idsFile)!;
+                try
+                {
                     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                     await File.WriteAllTextAsync(path, demo.ToShellVariables(), cancellationToken);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    await Console.Error.WriteLineAsync($"seed: the demo is seeded, but its ids could not be written to {path}: {exception.Message}");
+                    await Console.Error.WriteAsync(demo.ToShellVariables());
+                    return 1;
                 }
                 return 0;
             }
@@ -105,14 +115,27 @@ internal static class SeedCommand
             }
             Step("3 clients with intake and consent");
 
-            // Tomorrow in Toronto, comfortably inside the booking window.
-            var tomorrow = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("America/Toronto")).Date.AddDays(1);
-            DateTimeOffset At(int hour) => new(tomorrow.AddHours(hour), TimeZoneInfo.FindSystemTimeZoneById("America/Toronto").GetUtcOffset(tomorrow.AddHours(hour)));
-            var charted = await Book(locationId, rooms[0], therapists[0], clients[0], "trigger-point-therapy", At(9), 45, ct);
-            await Book(locationId, rooms[1], therapists[1], clients[1], "deep-tissue", At(10), 60, ct);
-            var cancelled = await Book(locationId, rooms[0], therapists[0], clients[2], "trigger-point-therapy", At(11), 45, ct);
-            await Send(HttpMethod.Post, $"/api/appointments/{cancelled}/cancel", new { cancelledBy = "client", reason = "Feeling unwell" , waiveFeeReason = "illness" }, ct);
-            Step("3 appointments tomorrow (one cancelled for illness, fee waived)");
+            var toronto = TimeZoneInfo.FindSystemTimeZoneById("America/Toronto");
+            var now = DateTimeOffset.UtcNow;
+            var tomorrow = TimeZoneInfo.ConvertTime(now, toronto).Date.AddDays(1);
+            var charted = await Book(locationId, rooms[0], therapists[0], clients[0], "trigger-point-therapy", InToronto(tomorrow.AddHours(9)), 45, ct);
+            await Book(locationId, rooms[1], therapists[1], clients[1], "deep-tissue", InToronto(tomorrow.AddHours(10)), 60, ct);
+            // Less than 24 h away whenever the seed runs, so that cancelling it costs a fee for the illness to waive.
+            var cancelled = await Book(locationId, rooms[2], therapists[1], clients[2], "swedish", SoonestOpenHour(now.AddHours(2).AddMinutes(5)), 45, ct);
+            await Send(HttpMethod.Post, $"/api/appointments/{cancelled}/cancel", new { cancelledBy = "client", reason = "Feeling unwell", waiveFeeReason = "illness" }, ct);
+            Step("3 appointments (two tomorrow, one within 24 h cancelled for illness, fee waived)");
+
+            DateTimeOffset InToronto(DateTime local) => new(local, toronto.GetUtcOffset(local));
+
+            // The first whole hour after earliest at which a 45-minute booking fits the demo's 08:00-20:00 day:
+            // always less than 16 h ahead, and at 08:00 whenever it falls on tomorrow, so it meets no other booking.
+            DateTimeOffset SoonestOpenHour(DateTimeOffset earliest)
+            {
+                var local = TimeZoneInfo.ConvertTime(earliest, toronto).DateTime;
+                var start = local.Date.AddHours(local.Hour + 1);
+                start = start.Hour < 8 ? start.Date.AddHours(8) : start.Hour > 19 ? start.Date.AddDays(1).AddHours(8) : start;
+                return InToronto(start);
+            }
 
             var therapist = Client(baseUrl, tenant, Roles.Therapist, therapists[0]);
             await Send(_manager, HttpMethod.Post, $"/api/appointments/{charted}/check-in", new { }, ct);
