@@ -437,7 +437,6 @@ public sealed class EventSession : IAsyncDisposable
         return new AppendResult(append.StreamId, version, events, WasDuplicate: false);
     }
 
-
     private static void ValidateStreamId(string streamId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
