@@ -8,7 +8,7 @@ internal sealed class AppendStatements
 {
     // The stream's lock is a condition of the claim itself (void IS NOT NULL is true), taken before the
     // row is written, so it costs no statement of its own; see EventSession.LockStreamsCommand for why.
-    private const string Lock = "pg_advisory_xact_lock(hashtextextended($10, 0)) IS NOT NULL";
+    private static string Lock(string key) => $"pg_advisory_xact_lock(hashtextextended({key}, 0)) IS NOT NULL";
 
     private readonly string[] _plain;
 
@@ -16,7 +16,9 @@ internal sealed class AppendStatements
     {
         _plain = [.. from newStream in new[] { false, true } from single in new[] { false, true } select PlainSql(schema, newStream, single)];
         Careful = $"SELECT new_version, seqs, duplicate FROM {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8)";
-        Archive = $"UPDATE {schema}.streams SET archived = true, updated_at = now() WHERE tenant_id = $1 AND id = $2";
+        Check = $"SELECT {schema}.check_append($1, $2, $3, $4)";
+        Archive = $"UPDATE {schema}.streams SET archived = true, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND {Lock("$3")}";
+        Session = SessionSql(schema);
         LockKeyPrefix = $"practice-stream:{schema}:";
     }
 
@@ -26,7 +28,19 @@ internal sealed class AppendStatements
     /// <summary>append_events: $1 tenant, $2 stream, $3 stream type, $4 expected version, $5-$7 ids, types, data (arrays), $8 metadata.</summary>
     public string Careful { get; }
 
+    /// <summary>check_append: $1 tenant, $2 stream, $3 expected version, $4 event ids.</summary>
+    public string Check { get; }
+
+    /// <summary>Archives $2 of tenant $1 under its lock key $3, as every writer of a stream holds its lock.</summary>
     public string Archive { get; }
+
+    /// <summary>
+    /// The plain append of a session of several streams, as one statement: $1 tenant; per stream $2 id, $3 type,
+    /// $4 expected version, $5 event count; per event $6 stream id, $7 version, $8 id, $9 type, $10 data; $11 metadata.
+    /// It claims every stream (an existing one at its expected version, a new one by creating it), and inserts
+    /// the events only when every claim held, so a stream that is elsewhere takes no sequence number for the others.
+    /// </summary>
+    public string Session { get; }
 
     public const string LockOne = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
@@ -41,11 +55,33 @@ internal sealed class AppendStatements
     /// </summary>
     public string Plain(bool newStream, bool single) => _plain[(newStream ? 2 : 0) + (single ? 1 : 0)];
 
+    private static string SessionSql(string schema) => $"""
+        WITH wanted AS (
+            SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::bigint[]) AS w(id, type, expected, count)),
+        claimed AS (
+            UPDATE {schema}.streams s SET version = s.version + w.count, updated_at = now()
+              FROM wanted w
+             WHERE w.expected > 0 AND s.tenant_id = $1 AND s.id = w.id AND s.version = w.expected AND NOT s.archived
+            RETURNING s.id),
+        created AS (
+            INSERT INTO {schema}.streams (tenant_id, id, type, version)
+            SELECT $1, w.id, w.type, w.count FROM wanted w WHERE w.expected = 0
+            ON CONFLICT DO NOTHING
+            RETURNING id),
+        every_claim_held AS (
+            SELECT WHERE (SELECT count(*) FROM claimed) + (SELECT count(*) FROM created) = cardinality($2::text[]))
+        INSERT INTO {schema}.events (id, stream_id, version, tenant_id, type, data, metadata)
+        SELECT u.id, u.stream_id, u.version, $1, u.type, u.data, $11
+          FROM every_claim_held, unnest($6::text[], $7::bigint[], $8::uuid[], $9::text[], $10::jsonb[]) WITH ORDINALITY AS u(stream_id, version, id, type, data, ord)
+         ORDER BY u.ord
+        RETURNING seq, stream_id, version
+        """;
+
     private static string PlainSql(string schema, bool newStream, bool single)
     {
         var claim = newStream
-            ? $"INSERT INTO {schema}.streams (tenant_id, id, type, version) SELECT $1, $2, $3, $4 + $9 WHERE {Lock} ON CONFLICT DO NOTHING RETURNING version"
-            : $"UPDATE {schema}.streams SET version = version + $9, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND version = $4 AND NOT archived AND {Lock} RETURNING version";
+            ? $"INSERT INTO {schema}.streams (tenant_id, id, type, version) SELECT $1, $2, $3, $4 + $9 WHERE {Lock("$10")} ON CONFLICT DO NOTHING RETURNING version"
+            : $"UPDATE {schema}.streams SET version = version + $9, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND version = $4 AND NOT archived AND {Lock("$10")} RETURNING version";
         var rows = single
             ? "SELECT $5, $2, $4 + 1, $1, $6, $7, $8 FROM claimed"
             : "SELECT u.id, $2, $4 + u.ord, $1, u.type, u.data, $8 FROM claimed, unnest($5, $6, $7) WITH ORDINALITY AS u(id, type, data, ord)";

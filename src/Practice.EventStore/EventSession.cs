@@ -221,15 +221,23 @@ public sealed class EventSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes the session in one batch. The plain path appends each stream with one statement that claims the
-    /// stream at its expected version and inserts the events; a stream that is not there (a conflict, a resend,
-    /// an archived stream) claims nothing and inserts nothing, and the whole session is declined (null) and
-    /// nothing is kept. The careful path calls append_events, which tells those cases apart and raises.
+    /// Writes the session in one batch. The plain path appends a lone stream with one statement that claims the
+    /// stream at its expected version and inserts the events, and several streams with one statement that claims
+    /// them all and inserts only if every claim held; a stream that is not there (a conflict, a resend, an archived
+    /// stream) claims nothing and inserts nothing, and the whole session is declined (null) and nothing is kept.
+    /// The careful path calls append_events, which tells those cases apart and raises; for several streams it first
+    /// checks them all (check_append), so a refusal takes no sequence number for the streams before it.
     /// A lone plain append with no inline projection is one statement in one round trip; a session that writes
     /// more than once runs in a transaction, so that a refused write takes the others back.
     /// </summary>
     private async Task<IReadOnlyList<AppendResult>?> CommitAsync(string metadataJson, bool careful, CancellationToken cancellationToken)
     {
+        var severalStreams = _appends.Count > 1;
+        // "Any" has no version to claim at, so a session with one takes append_events throughout.
+        if (!careful && _appends.Exists(a => a.ExpectedVersion == ExpectedVersion.Any))
+        {
+            return null;
+        }
         var inline = _store.Options.InlineProjections;
         // A declined append or a missing archived stream must take the session's other writes back with it.
         var needsTransaction = inline.Count > 0 || _appends.Count + _archives.Count > 1;
@@ -238,17 +246,28 @@ public sealed class EventSession : IAsyncDisposable
         // A lone write borrows a pooled connection for exactly its one round trip. Its batch is still one
         // implicit transaction, so a careful append's advisory lock holds through the append after it.
         await using var batch = connection is null ? _store.DataSource.CreateBatch() : new NpgsqlBatch(connection, transaction);
-        // "Any" has no version to claim at, so it always takes append_events.
-        bool Plain(PendingAppend append) => !careful && append.ExpectedVersion != ExpectedVersion.Any;
-        // A lone plain append locks its stream within its own statement.
-        var locksFirst = _appends.Count > 1 || (_appends.Count == 1 && !Plain(_appends[0]));
+        // A lone plain append locks its stream within its own statement, and a lone archive within its own;
+        // several writes take all their locks first, in one order, so sessions cannot deadlock on them.
+        var locksFirst = (careful && _appends.Count > 0) || _appends.Count + _archives.Count > 1;
         if (locksFirst)
         {
             batch.BatchCommands.Add(LockStreamsCommand());
         }
-        foreach (var append in _appends)
+        var checks = careful && severalStreams ? _appends.Count : 0;
+        if (!careful && severalStreams)
         {
-            batch.BatchCommands.Add(Plain(append) ? PlainAppendCommand(append, metadataJson) : CarefulAppendCommand(append, metadataJson));
+            batch.BatchCommands.Add(SessionAppendCommand(metadataJson));
+        }
+        else
+        {
+            if (checks > 0)
+            {
+                _appends.ForEach(append => batch.BatchCommands.Add(CheckCommand(append)));
+            }
+            foreach (var append in _appends)
+            {
+                batch.BatchCommands.Add(careful ? CarefulAppendCommand(append, metadataJson) : PlainAppendCommand(append, metadataJson));
+            }
         }
         var archives = new List<NpgsqlBatchCommand>(_archives.Count);
         foreach (var streamId in _archives)
@@ -256,11 +275,13 @@ public sealed class EventSession : IAsyncDisposable
             var archive = new NpgsqlBatchCommand(_store.Statements.Archive);
             archive.Parameters.Add(new NpgsqlParameter { Value = TenantId });
             archive.Parameters.Add(new NpgsqlParameter { Value = streamId });
+            archive.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LockKey(streamId), NpgsqlDbType = NpgsqlDbType.Text });
             batch.BatchCommands.Add(archive);
             archives.Add(archive);
         }
 
         var results = new List<AppendResult>(_appends.Count);
+        var checksPassed = 0;
         try
         {
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
@@ -269,29 +290,46 @@ public sealed class EventSession : IAsyncDisposable
                 {
                     await reader.NextResultAsync(cancellationToken);
                 }
-                foreach (var append in _appends)
+                if (!careful && severalStreams)
                 {
-                    if (Plain(append))
+                    if (!await ReadSessionAppendAsync(reader, results, cancellationToken))
                     {
-                        var seqs = new long[append.Events.Count];
-                        var rows = 0;
-                        while (await reader.ReadAsync(cancellationToken))
-                        {
-                            seqs[reader.GetInt64(1) - append.ExpectedVersion - 1] = reader.GetInt64(0);
-                            rows++;
-                        }
-                        if (rows == 0)
-                        {
-                            return null;
-                        }
-                        results.Add(ToResult(append, append.ExpectedVersion + append.Events.Count, seqs, duplicate: false));
-                    }
-                    else
-                    {
-                        await reader.ReadAsync(cancellationToken);
-                        results.Add(ToResult(append, reader.GetInt64(0), reader.GetFieldValue<long[]>(1), reader.GetBoolean(2)));
+                        return null;
                     }
                     await reader.NextResultAsync(cancellationToken);
+                }
+                else
+                {
+                    // Each check that returns lets the reader on to the next command; the one that raises stops it there.
+                    while (checksPassed < checks)
+                    {
+                        checksPassed++;
+                        await reader.NextResultAsync(cancellationToken);
+                    }
+                    foreach (var append in _appends)
+                    {
+                        if (!careful)
+                        {
+                            var seqs = new long[append.Events.Count];
+                            var rows = 0;
+                            while (await reader.ReadAsync(cancellationToken))
+                            {
+                                seqs[reader.GetInt64(1) - append.ExpectedVersion - 1] = reader.GetInt64(0);
+                                rows++;
+                            }
+                            if (rows == 0)
+                            {
+                                return null;
+                            }
+                            results.Add(ToResult(append, append.ExpectedVersion + append.Events.Count, seqs, duplicate: false));
+                        }
+                        else
+                        {
+                            await reader.ReadAsync(cancellationToken);
+                            results.Add(ToResult(append, reader.GetInt64(0), reader.GetFieldValue<long[]>(1), reader.GetBoolean(2)));
+                        }
+                        await reader.NextResultAsync(cancellationToken);
+                    }
                 }
             }
             if (archives.FindIndex(a => a.RecordsAffected == 0) is var missing and >= 0)
@@ -326,9 +364,9 @@ public sealed class EventSession : IAsyncDisposable
         catch (PostgresException exception) when (exception.SqlState is "PX409" or "PX410" or "PX422"
             || (careful && exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "events_id_key" }))
         {
-            // Results arrive in order, so the failing append is the first one without a result.
-            // (PostgresException.BatchCommand is not set here: it named the first append every time.)
-            var failed = _appends[Math.Min(results.Count, _appends.Count - 1)];
+            // Results arrive in order, so the failing append is the first one not yet checked, or else the first
+            // without a result. (PostgresException.BatchCommand is not set here: it named the first append every time.)
+            var failed = _appends[Math.Min(checksPassed < checks ? checksPassed : results.Count, _appends.Count - 1)];
             throw exception.SqlState switch
             {
                 "PX409" => Conflict(failed, exception),
@@ -337,6 +375,28 @@ public sealed class EventSession : IAsyncDisposable
             };
         }
         return results;
+    }
+
+    /// <summary>Reads the session statement's rows into one result per append, in the session's order; false when it claimed nothing.</summary>
+    private async Task<bool> ReadSessionAppendAsync(NpgsqlDataReader reader, List<AppendResult> results, CancellationToken cancellationToken)
+    {
+        var seqs = _appends.ConvertAll(append => new long[append.Events.Count]);
+        var rows = 0;
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var index = _appends.FindIndex(a => a.StreamId == reader.GetString(1));
+            seqs[index][reader.GetInt64(2) - _appends[index].ExpectedVersion - 1] = reader.GetInt64(0);
+            rows++;
+        }
+        if (rows == 0)
+        {
+            return false;
+        }
+        for (var i = 0; i < _appends.Count; i++)
+        {
+            results.Add(ToResult(_appends[i], _appends[i].ExpectedVersion + _appends[i].Events.Count, seqs[i], duplicate: false));
+        }
+        return true;
     }
 
     private ConcurrencyException Conflict(PendingAppend failed, PostgresException exception)
@@ -356,16 +416,17 @@ public sealed class EventSession : IAsyncDisposable
     /// </summary>
     private NpgsqlBatchCommand LockStreamsCommand()
     {
-        if (_appends.Count == 1)
+        var streams = _appends.Select(a => a.StreamId).Union(_archives, StringComparer.Ordinal).ToList();
+        if (streams.Count == 1)
         {
             var single = new NpgsqlBatchCommand(AppendStatements.LockOne);
-            single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LockKey(_appends[0].StreamId), NpgsqlDbType = NpgsqlDbType.Text });
+            single.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LockKey(streams[0]), NpgsqlDbType = NpgsqlDbType.Text });
             return single;
         }
         var command = new NpgsqlBatchCommand(AppendStatements.LockMany);
         command.Parameters.Add(new NpgsqlParameter
         {
-            Value = _appends.Select(a => LockKey(a.StreamId)).Order(StringComparer.Ordinal).ToArray(),
+            Value = streams.Select(LockKey).Order(StringComparer.Ordinal).ToArray(),
         });
         return command;
     }
@@ -380,6 +441,44 @@ public sealed class EventSession : IAsyncDisposable
         AddAppendParameters(command, append, metadataJson, asValues: single);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = append.Events.Count, NpgsqlDbType = NpgsqlDbType.Bigint });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = LockKey(append.StreamId), NpgsqlDbType = NpgsqlDbType.Text });
+        return command;
+    }
+
+    private NpgsqlBatchCommand SessionAppendCommand(string metadataJson)
+    {
+        var command = new NpgsqlBatchCommand(_store.Statements.Session);
+        var eventCount = _appends.Sum(a => a.Events.Count);
+        var (streamIds, versions, ids, types, data) = (new string[eventCount], new long[eventCount], new Guid[eventCount], new string[eventCount], new string[eventCount]);
+        var e = 0;
+        foreach (var append in _appends)
+        {
+            for (var i = 0; i < append.Events.Count; i++, e++)
+            {
+                (streamIds[e], versions[e], ids[e], types[e], data[e]) =
+                    (append.StreamId, append.ExpectedVersion + i + 1, append.Events[i].Id, append.Events[i].TypeName, append.Events[i].Json);
+            }
+        }
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TenantId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = _appends.ConvertAll(a => a.StreamId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = _appends.ConvertAll(a => a.StreamType).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = _appends.ConvertAll(a => a.ExpectedVersion).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = _appends.ConvertAll(a => (long)a.Events.Count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = streamIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = versions, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = types, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metadataJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
+        return command;
+    }
+
+    private NpgsqlBatchCommand CheckCommand(PendingAppend append)
+    {
+        var command = new NpgsqlBatchCommand(_store.Statements.Check);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TenantId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = append.ExpectedVersion, NpgsqlDbType = NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. append.Events.Select(e => e.Id)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         return command;
     }
 

@@ -14,7 +14,10 @@ public sealed class ConcurrencyException(string streamId, long expectedVersion, 
 
 /// <summary>Some, but not all, of the event ids of an append were stored before: not a safe resend.</summary>
 public sealed class DuplicateEventException(string streamId)
-    : EventStoreException($"Some events appended to stream '{streamId}' were already stored, but not all of them; a resend must repeat the same events.");
+    : EventStoreException($"Some events appended to stream '{streamId}' were already stored, but not all of them; a resend must repeat the same events.")
+{
+    public string StreamId { get; } = streamId;
+}
 
 public sealed class StreamNotFoundException(string streamId)
     : EventStoreException($"Stream '{streamId}' does not exist.")
@@ -23,7 +26,10 @@ public sealed class StreamNotFoundException(string streamId)
 }
 
 public sealed class StreamArchivedException(string streamId)
-    : EventStoreException($"Stream '{streamId}' is archived and takes no more events.");
+    : EventStoreException($"Stream '{streamId}' is archived and takes no more events.")
+{
+    public string StreamId { get; } = streamId;
+}
 
 public sealed class UnknownEventTypeException(string typeName)
     : EventStoreException($"No event type is registered under the name '{typeName}' (register it, or an upcaster from it).")

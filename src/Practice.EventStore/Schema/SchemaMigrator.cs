@@ -151,6 +151,48 @@ internal static class SchemaMigrator
             END
             $fn$;
             """),
+        ("check_append", """
+            -- What append_events would refuse, refused before anything is written: a session of several
+            -- streams checks each of them first, so a conflict on its last stream takes no sequence
+            -- number for the others. The caller holds the streams' advisory locks, so what it sees stays
+            -- true until it commits. A resend passes; append_events then tells it apart.
+            CREATE FUNCTION {s}.check_append(p_tenant text, p_stream text, p_expected bigint, p_ids uuid[])
+            RETURNS void
+            LANGUAGE plpgsql
+            SET enable_seqscan = off
+            AS $fn$
+            DECLARE
+                v_current  bigint;
+                v_archived boolean;
+                v_count    int := coalesce(array_length(p_ids, 1), 0);
+                v_mine     int;
+                v_any      int;
+            BEGIN
+                SELECT count(*) FILTER (WHERE e.tenant_id = p_tenant AND e.stream_id = p_stream), count(*)
+                  INTO v_mine, v_any FROM {s}.events e WHERE e.id = ANY (p_ids);
+                IF v_any > 0 THEN
+                    IF v_mine = v_count AND v_any = v_count THEN
+                        RETURN;
+                    END IF;
+                    RAISE EXCEPTION USING ERRCODE = 'PX422', MESSAGE = 'partial duplicate';
+                END IF;
+                SELECT s.version, s.archived INTO v_current, v_archived
+                  FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream;
+                IF NOT FOUND THEN
+                    IF p_expected > 0 THEN
+                        RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = '0';
+                    END IF;
+                    RETURN;
+                END IF;
+                IF p_expected >= 0 AND v_current <> p_expected THEN
+                    RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = v_current::text;
+                END IF;
+                IF v_archived THEN
+                    RAISE EXCEPTION USING ERRCODE = 'PX410', MESSAGE = 'archived';
+                END IF;
+            END
+            $fn$;
+            """),
     ];
 
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, IEnumerable<IProjection> projections, CancellationToken cancellationToken)
