@@ -27,6 +27,21 @@ public sealed class AppendingAndReading(AppendingAndReadingFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Fetching_from_a_version_returns_only_the_later_events_in_order()
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("account-from", "account", new Opened("Cy"), new Deposited(1m), new Deposited(2m), new Renamed("Cyd"), new Deposited(3m));
+        var written = Assert.Single(await session.SaveChangesAsync()).Events;
+
+        var later = await session.FetchStreamAsync("account-from", fromVersion: 2);
+
+        Assert.Equal([3L, 4L, 5L], later.Select(e => e.Version));
+        Assert.Equal(written.Skip(2).Select(e => e.Id), later.Select(e => e.Id));
+        Assert.Equal<object>([new Deposited(2m), new Renamed("Cyd"), new Deposited(3m)], later.Select(e => e.Data));
+        Assert.Empty(await session.FetchStreamAsync("account-from", fromVersion: 5));
+    }
+
+    [Fact]
     public async Task Appending_at_a_stale_version_raises_a_concurrency_exception_and_writes_nothing()
     {
         await using var session = _store.OpenSession("tenant-a");
