@@ -17,6 +17,7 @@ public sealed class ConcurrentWritersOnOneStream(ConcurrentWritersOnOneStreamFix
     [Fact]
     public async Task Exactly_one_of_fifty_racing_writers_wins_each_version_and_losers_burn_no_sequence_numbers()
     {
+        var winningEvents = new List<Guid>();
         // Round 0 races to create the stream; rounds 1..200 race to extend it.
         for (long expected = ExpectedVersion.New; expected <= Rounds; expected++)
         {
@@ -26,14 +27,16 @@ public sealed class ConcurrentWritersOnOneStream(ConcurrentWritersOnOneStreamFix
             var losers = outcomes.OfType<ConcurrencyException>().ToList();
             Assert.True(winners.Count == 1, $"Round at version {expected} had {winners.Count} winners.");
             Assert.Equal(expected + 1, winners[0].Version);
+            winningEvents.Add(Assert.Single(winners[0].Events).Id);
             Assert.Equal(Writers - 1, losers.Count);
-            Assert.All(losers, loser => Assert.Equal((expected, expected + 1), (loser.ExpectedVersion, loser.ActualVersion)));
-            Assert.All(outcomes, o => Assert.True(o is AppendResult or ConcurrencyException, $"Unexpected outcome: {o}"));
+            Assert.All(losers, loser => Assert.Equal((StreamId, expected, expected + 1), (loser.StreamId, loser.ExpectedVersion, loser.ActualVersion)));
         }
 
         await using var session = _store.OpenSession("tenant-a");
         var events = await session.FetchStreamAsync(StreamId);
         Assert.Equal(Enumerable.Range(1, Rounds + 1).Select(v => (long)v), events.Select(e => e.Version));
+        // Each version holds the event of the writer told it won, not a loser's.
+        Assert.Equal(winningEvents, events.Select(e => e.Id));
         Assert.Equal(Rounds + 1, (await session.FetchStreamInfoAsync(StreamId))!.Version);
 
         // Nothing else writes to this schema while the race runs: a sequence number taken by a loser would leave a hole.

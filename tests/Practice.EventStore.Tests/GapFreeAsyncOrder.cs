@@ -76,6 +76,7 @@ public sealed class GapFreeAsyncOrder(GapFreeAsyncOrderFixture fixture) : IClass
     private const int Writers = 16;
     private const int AppendsPerWriter = 25;
     private const int Streams = 40;
+    private const int MaxAttempts = 50;
     private readonly StreamStore _store = fixture.Store;
 
     [Fact]
@@ -121,6 +122,7 @@ public sealed class GapFreeAsyncOrder(GapFreeAsyncOrderFixture fixture) : IClass
     private async Task WriteAsync(int writer, ConcurrentDictionary<Guid, string> committed, ConcurrentBag<Guid> rolledBack)
     {
         var random = new Random(writer);
+        var versions = new Dictionary<string, long>();
         for (var append = 0; append < AppendsPerWriter; append++)
         {
             var roll = random.NextDouble();
@@ -130,11 +132,19 @@ public sealed class GapFreeAsyncOrder(GapFreeAsyncOrderFixture fixture) : IClass
             var events = new List<NewEvent> { new(Guid.CreateVersion7(), tick) };
             events.AddRange(Enumerable.Range(0, random.Next(0, 3)).Select(_ => new NewEvent(Guid.CreateVersion7(), new Tocked(writer, append))));
 
-            await using var session = _store.OpenSession("tenant-a");
-            session.Append($"stream-{random.Next(Streams)}", "clock", ExpectedVersion.Any, events);
+            var streamId = $"stream-{random.Next(Streams)}";
             try
             {
-                await session.SaveChangesAsync();
+                if (writer % 2 == 0)
+                {
+                    await AppendAtKnownVersionAsync(streamId, events, versions);
+                }
+                else
+                {
+                    await using var session = _store.OpenSession("tenant-a");
+                    session.Append(streamId, "clock", ExpectedVersion.Any, events);
+                    await session.SaveChangesAsync();
+                }
                 foreach (var e in events)
                 {
                     committed[e.Id] = e.Data is Ticked ? "ticked" : "tocked";
@@ -146,6 +156,29 @@ public sealed class GapFreeAsyncOrder(GapFreeAsyncOrderFixture fixture) : IClass
                 {
                     rolledBack.Add(e.Id);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Appends at the version this writer last saw, as a command handler would: the plain single-statement path,
+    /// racing the "any" appends of the careful path on the same streams. A conflict re-reads the version and retries.
+    /// </summary>
+    private async Task AppendAtKnownVersionAsync(string streamId, List<NewEvent> events, Dictionary<string, long> versions)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var session = _store.OpenSession("tenant-a");
+            session.Append(streamId, "clock", versions.GetValueOrDefault(streamId), events);
+            try
+            {
+                versions[streamId] = Assert.Single(await session.SaveChangesAsync()).Version;
+                return;
+            }
+            catch (ConcurrencyException conflict) when (attempt < MaxAttempts)
+            {
+                Assert.Equal((streamId, versions.GetValueOrDefault(streamId)), (conflict.StreamId, conflict.ExpectedVersion));
+                versions[streamId] = (await session.FetchStreamInfoAsync(streamId))?.Version ?? 0;
             }
         }
     }

@@ -24,10 +24,10 @@ public sealed class InstrumentationIsEmitted(InstrumentationIsEmittedFixture fix
     private readonly ActivityListener _activities = new();
     private readonly MeterListener _meters = new();
     private readonly ConcurrentQueue<Activity> _stopped = new();
-    private readonly ConcurrentQueue<(string Instrument, double Value, string? Projection)> _measurements = new();
+    private readonly ConcurrentQueue<(string Instrument, double Value, string? Projection, string? Tenant)> _measurements = new();
 
     [Fact]
-    public async Task Appends_and_projection_batches_are_traced_and_measured_with_the_projection_lag()
+    public async Task Appends_their_conflicts_and_projection_batches_are_traced_and_measured_with_the_projection_lag()
     {
         const string tenant = "tenant-instrumented";
         _activities.ShouldListenTo = source => source.Name == StoreInstrumentation.SourceName;
@@ -51,12 +51,23 @@ public sealed class InstrumentationIsEmitted(InstrumentationIsEmittedFixture fix
         {
             session.StartStream("account-instrumented", "account", new Opened("Ada"), new Deposited(3m));
             await session.SaveChangesAsync();
+            session.Append("account-instrumented", "account", 1, new Deposited(4m));
+            await Assert.ThrowsAsync<ConcurrencyException>(() => session.SaveChangesAsync());
         }
         await fixture.Store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
         await daemon.StopAsync();
 
-        var append = Assert.Single(_stopped, a => a.OperationName == "events append" && (string?)a.GetTagItem("practice.tenant") == tenant);
-        Assert.Equal(2, append.GetTagItem("practice.events"));
+        // Append instruments carry no tags; the tenant of the "events append" activity they were recorded under tells ours apart.
+        var appends = _measurements.Where(m => m.Tenant == tenant).ToList();
+        Assert.Equal([2.0], appends.Where(m => m.Instrument == "practice.events.appended").Select(m => m.Value));
+        Assert.Equal(1, appends.Where(m => m.Instrument == "practice.events.append.conflicts").Sum(m => m.Value));
+        var durations = appends.Where(m => m.Instrument == "practice.events.append.duration").ToList();
+        Assert.NotEmpty(durations);
+        Assert.All(durations, d => Assert.InRange(d.Value, 0, 30));
+
+        var appendActivities = _stopped.Where(a => a.OperationName == "events append" && (string?)a.GetTagItem("practice.tenant") == tenant).ToList();
+        Assert.Equal(2, appendActivities.Count);
+        Assert.Equal(2, appendActivities[0].GetTagItem("practice.events"));
         Assert.Contains(_stopped, a => a.OperationName == "projection batch" && (string?)a.GetTagItem("practice.projection") == InstrumentationIsEmittedFixture.ProjectionName);
         var mine = _measurements.Where(m => m.Projection == InstrumentationIsEmittedFixture.ProjectionName).ToList();
         Assert.Equal(2, mine.Where(m => m.Instrument == "practice.projection.events").Sum(m => m.Value));
@@ -74,7 +85,8 @@ public sealed class InstrumentationIsEmitted(InstrumentationIsEmittedFixture fix
                 projection = tag.Value as string;
             }
         }
-        _measurements.Enqueue((instrument.Name, value, projection));
+        // Measurements are reported synchronously, so the current activity is the operation that recorded them.
+        _measurements.Enqueue((instrument.Name, value, projection, Activity.Current?.GetTagItem("practice.tenant") as string));
     }
 
     public void Dispose()
