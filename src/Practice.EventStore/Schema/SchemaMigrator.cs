@@ -70,10 +70,10 @@ internal static class SchemaMigrator
         ("append_events", """
             -- The careful append, for what EventSession's plain append statement declines: an
             -- expected version of "any", a conflict, a resend, an archived stream. Its callers have already
-            -- taken the streams' advisory locks. No sequence number is taken before the stream is claimed
-            -- (a new stream by one INSERT, an existing one by an UPDATE conditional on the expected
-            -- version, which also locks it). A lost race raises PX409 with the actual version as its message
-            -- (Npgsql redacts DETAIL by default). Every statement is a key lookup; with sequential scans
+            -- taken the streams' advisory locks, so what check_append sees stays true until they commit.
+            -- No sequence number is taken before the stream is claimed (a new stream by one INSERT, an
+            -- existing one by an UPDATE conditional on the expected version, which also locks it), and
+            -- anything check_append refuses raises first. Every statement is a key lookup; with sequential scans
             -- off, a plan cached while the table was nearly empty never stays a full scan once it grows.
             CREATE FUNCTION {s}.append_events(
                 p_tenant text, p_stream text, p_stream_type text, p_expected bigint,
@@ -84,10 +84,7 @@ internal static class SchemaMigrator
             AS $fn$
             DECLARE
                 v_current  bigint;
-                v_archived boolean;
                 v_count    int := coalesce(array_length(p_ids, 1), 0);
-                v_mine     int;
-                v_any      int;
             BEGIN
                 IF NOT EXISTS (SELECT FROM {s}.events e WHERE e.id = ANY (p_ids)) THEN
                     IF p_expected = 0 THEN
@@ -102,40 +99,16 @@ internal static class SchemaMigrator
                 END IF;
 
                 IF new_version IS NULL THEN
-                    SELECT s.version, s.archived INTO v_current, v_archived
-                      FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream FOR UPDATE;
+                    IF {s}.check_append(p_tenant, p_stream, p_expected, p_ids) THEN
+                        SELECT s.version INTO new_version FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream;
+                        seqs := '{}'; duplicate := true;
+                        RETURN;
+                    END IF;
+                    SELECT s.version INTO v_current FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream FOR UPDATE;
                     IF NOT FOUND THEN
-                        IF p_expected > 0 THEN
-                            RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = '0';
-                        END IF;
-                        INSERT INTO {s}.streams (tenant_id, id, type, version)
-                        VALUES (p_tenant, p_stream, p_stream_type, 0) ON CONFLICT DO NOTHING;
-                        IF FOUND THEN
-                            v_current := 0; v_archived := false;
-                        ELSE
-                            -- Another transaction created it first.
-                            SELECT s.version, s.archived INTO v_current, v_archived
-                              FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream FOR UPDATE;
-                        END IF;
+                        INSERT INTO {s}.streams (tenant_id, id, type, version) VALUES (p_tenant, p_stream, p_stream_type, 0);
+                        v_current := 0;
                     END IF;
-
-                    SELECT count(*) FILTER (WHERE e.tenant_id = p_tenant AND e.stream_id = p_stream), count(*)
-                      INTO v_mine, v_any FROM {s}.events e WHERE e.id = ANY (p_ids);
-                    IF v_any > 0 THEN
-                        IF v_mine = v_count AND v_any = v_count THEN
-                            new_version := v_current; seqs := '{}'; duplicate := true;
-                            RETURN;
-                        END IF;
-                        RAISE EXCEPTION USING ERRCODE = 'PX422', MESSAGE = 'partial duplicate';
-                    END IF;
-
-                    IF p_expected >= 0 AND v_current <> p_expected THEN
-                        RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = v_current::text;
-                    END IF;
-                    IF v_archived THEN
-                        RAISE EXCEPTION USING ERRCODE = 'PX410', MESSAGE = 'archived';
-                    END IF;
-
                     UPDATE {s}.streams SET version = v_current + v_count, updated_at = now()
                      WHERE tenant_id = p_tenant AND id = p_stream;
                     new_version := v_current + v_count;
@@ -154,10 +127,12 @@ internal static class SchemaMigrator
         ("check_append", """
             -- What append_events would refuse, refused before anything is written: a session of several
             -- streams checks each of them first, so a conflict on its last stream takes no sequence
-            -- number for the others. The caller holds the streams' advisory locks, so what it sees stays
-            -- true until it commits. A resend passes; append_events then tells it apart.
+            -- number for the others; append_events checks with it too. The caller holds the streams' advisory
+            -- locks, so what it sees stays true until it commits. A lost race raises PX409 with the actual
+            -- version as its message (Npgsql redacts DETAIL by default). True: the events are all stored
+            -- in this stream already, a resend.
             CREATE FUNCTION {s}.check_append(p_tenant text, p_stream text, p_expected bigint, p_ids uuid[])
-            RETURNS void
+            RETURNS boolean
             LANGUAGE plpgsql
             SET enable_seqscan = off
             AS $fn$
@@ -172,7 +147,7 @@ internal static class SchemaMigrator
                   INTO v_mine, v_any FROM {s}.events e WHERE e.id = ANY (p_ids);
                 IF v_any > 0 THEN
                     IF v_mine = v_count AND v_any = v_count THEN
-                        RETURN;
+                        RETURN true;
                     END IF;
                     RAISE EXCEPTION USING ERRCODE = 'PX422', MESSAGE = 'partial duplicate';
                 END IF;
@@ -182,7 +157,7 @@ internal static class SchemaMigrator
                     IF p_expected > 0 THEN
                         RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = '0';
                     END IF;
-                    RETURN;
+                    RETURN false;
                 END IF;
                 IF p_expected >= 0 AND v_current <> p_expected THEN
                     RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = v_current::text;
@@ -190,6 +165,7 @@ internal static class SchemaMigrator
                 IF v_archived THEN
                     RAISE EXCEPTION USING ERRCODE = 'PX410', MESSAGE = 'archived';
                 END IF;
+                RETURN false;
             END
             $fn$;
             """),
