@@ -199,9 +199,20 @@ public sealed class EventSession : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         var metadataJson = _store.Serializer.SerializeMetadata(Metadata);
 
-        var results = await CommitAsync(metadataJson, careful: false, cancellationToken)
-            ?? await CommitAsync(metadataJson, careful: true, cancellationToken)
-            ?? throw new InvalidOperationException("The careful append path never declines.");
+        IReadOnlyList<AppendResult> results;
+        try
+        {
+            results = await CommitAsync(metadataJson, careful: false, cancellationToken)
+                ?? await CommitAsync(metadataJson, careful: true, cancellationToken)
+                ?? throw new InvalidOperationException("The careful append path never declines.");
+        }
+        catch (Exception exception)
+        {
+            // A refused or failed append shows as a failed span, with what refused it.
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity?.AddException(exception);
+            throw;
+        }
 
         _appends.Clear();
         _archives.Clear();

@@ -68,6 +68,8 @@ public sealed class InstrumentationIsEmitted(InstrumentationIsEmittedFixture fix
         var appendActivities = _stopped.Where(a => a.OperationName == "events append" && (string?)a.GetTagItem("practice.tenant") == tenant).ToList();
         Assert.Equal(2, appendActivities.Count);
         Assert.Equal(2, appendActivities[0].GetTagItem("practice.events"));
+        Assert.Equal((ActivityStatusCode.Unset, ActivityStatusCode.Error), (appendActivities[0].Status, appendActivities[1].Status));
+        Assert.Contains(appendActivities[1].Events, e => e.Name == "exception" && (string?)e.Tags.FirstOrDefault(t => t.Key == "exception.type").Value == typeof(ConcurrencyException).FullName);
         Assert.Contains(_stopped, a => a.OperationName == "projection batch" && (string?)a.GetTagItem("practice.projection") == InstrumentationIsEmittedFixture.ProjectionName);
         var mine = _measurements.Where(m => m.Projection == InstrumentationIsEmittedFixture.ProjectionName).ToList();
         Assert.Equal(2, mine.Where(m => m.Instrument == "practice.projection.events").Sum(m => m.Value));
