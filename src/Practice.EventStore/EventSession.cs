@@ -186,7 +186,11 @@ public sealed class EventSession : IAsyncDisposable
         return new EventStream<TState>(this, streamId, streamType, state, version);
     }
 
-    /// <summary>Commits every queued append and archive in one transaction, with inline projections.</summary>
+    /// <summary>
+    /// Commits every queued append and archive in one transaction, with inline projections. When it throws,
+    /// nothing is written and the queue is kept, so a transient failure can be retried as it stands; after
+    /// a conflict, decide again in a new session.
+    /// </summary>
     public async Task<IReadOnlyList<AppendResult>> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
         if (_appends.Count == 0 && _archives.Count == 0)
