@@ -216,6 +216,36 @@ public sealed class DeadLettersInARebuild(DeadLettersInARebuildFixture fixture) 
     }
 
     [Fact]
+    public async Task A_rebuild_swapped_in_while_the_daemon_waits_to_retry_a_failing_event_is_neither_repeated_nor_undone()
+    {
+        fixture.Ledger.Broken = true;
+        var attemptsBefore = fixture.Ledger.PoisonAttempts;
+        await using var daemon = _store.CreateDaemon(new DaemonOptions
+        {
+            MaxAttempts = 3,
+            RetryDelay = TimeSpan.FromSeconds(3),
+            PollInterval = TimeSpan.FromMilliseconds(50),
+        });
+        await daemon.StartAsync();
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream($"retried-{Guid.CreateVersion7()}", "account", new Deposited(6m), new Deposited(LedgerProjection.PoisonAmount), new Deposited(8m));
+        await session.SaveChangesAsync();
+
+        // The batch has failed and so has the poison event's first retry: the daemon now waits out its retry delay.
+        await Eventually.HoldsAsync(() => fixture.Ledger.PoisonAttempts >= attemptsBefore + 2, Timeout, "the daemon retries the poison event");
+        fixture.Ledger.Broken = false;
+        await _store.RebuildProjectionAsync("ledger");
+
+        // The daemon takes a later event only after it is done with the failed batch.
+        session.StartStream($"after-retry-{Guid.CreateVersion7()}", "account", new Deposited(9m));
+        await session.SaveChangesAsync();
+        await _store.WaitForNonStaleProjectionsAsync(Timeout);
+
+        Assert.Empty(await _store.GetDeadLettersAsync("ledger"));
+        Assert.Equal(await DepositsAsync("IS NOT NULL"), await AmountsAsync());
+    }
+
+    [Fact]
     public async Task A_second_rebuild_of_a_projection_is_refused_while_the_first_runs_and_allowed_after()
     {
         fixture.Ledger.Broken = false;
