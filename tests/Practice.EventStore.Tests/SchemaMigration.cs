@@ -54,6 +54,24 @@ public sealed class SchemaMigration(SchemaMigrationFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Waiting_for_a_projection_added_without_migrating_fails_instead_of_reporting_it_caught_up()
+    {
+        var options = new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = fixture.Schema };
+        SchemaMigrationFixture.ConfigureStore(options);
+        options.AddAsyncProjection(new EventLogProjection("unmigrated_log"));
+        await using var store = StreamStore.Create(options);
+        await using (var session = store.OpenSession("tenant-a"))
+        {
+            session.StartStream($"account-{Guid.CreateVersion7()}", "account", new Opened("Ada"));
+            await session.SaveChangesAsync();
+        }
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(5)));
+        Assert.Contains("unmigrated_log", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("MigrateAsync", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Stores_migrating_one_fresh_schema_at_once_all_succeed_and_the_schema_works()
     {
         var schema = TestDatabase.NewSchemaName("m");

@@ -63,6 +63,11 @@ public sealed partial class StreamStore
         while (true)
         {
             var statuses = await GetProjectionStatusesAsync(cancellationToken);
+            // A projection without a checkpoint is not caught up: no daemon runs it until the schema is migrated.
+            if (Options.AsyncProjections.Select(p => p.Name).Except(statuses.Select(s => s.Name)).ToList() is { Count: > 0 } unmigrated)
+            {
+                throw new InvalidOperationException($"Projections {string.Join(", ", unmigrated)} have no checkpoint; run the store's MigrateAsync first.");
+            }
             var behind = statuses.Where(s => s.Checkpoint < target).ToList();
             if (behind.Count == 0)
             {
