@@ -163,18 +163,8 @@ public sealed class UndecodableEvents(UndecodableEventsFixture fixture) : IClass
     }
 }
 
-public sealed class DeadLettersInARebuildFixture : StoreFixture
-{
-    public LedgerProjection Ledger { get; } = new();
-
-    protected override void Configure(StoreOptions options)
-    {
-        TestEventTypes.Register(options);
-        options.AddAsyncProjection(Ledger);
-    }
-}
-
-public sealed class DeadLettersInARebuild(DeadLettersInARebuildFixture fixture) : IClassFixture<DeadLettersInARebuildFixture>
+// A class fixture is per test class, so these tests get a ledger and a schema of their own.
+public sealed class DeadLettersInARebuild(DeadLettersFixture fixture) : IClassFixture<DeadLettersFixture>
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly StreamStore _store = fixture.Store;
