@@ -165,7 +165,11 @@ public sealed partial class StreamStore
         }
         finally
         {
-            await RebuildLockAsync(connection, "pg_advisory_unlock", key, CancellationToken.None);
+            // A broken connection lost the lock with its session; unlocking it would only hide why the rebuild failed.
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await RebuildLockAsync(connection, "pg_advisory_unlock", key, CancellationToken.None);
+            }
         }
     }
 
