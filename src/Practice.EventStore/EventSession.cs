@@ -275,9 +275,9 @@ public sealed class EventSession : IAsyncDisposable
         }
         else
         {
-            if (checks > 0)
+            for (var i = 0; i < checks; i++)
             {
-                _appends.ForEach(append => batch.BatchCommands.Add(CheckCommand(append)));
+                batch.BatchCommands.Add(CheckCommand(_appends[i]));
             }
             foreach (var append in _appends)
             {
