@@ -20,7 +20,18 @@ internal sealed class AppendStatements
         Archive = $"UPDATE {schema}.streams SET archived = true, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND {Lock("$3")}";
         Session = SessionSql(schema);
         LockKeyPrefix = $"practice-stream:{schema}:";
+        InlineLockKey = $"practice-inline:{schema}";
     }
+
+    /// <summary>Held shared by every append of a store with inline projections, and exclusively by a rebuild's swap of one.</summary>
+    public string InlineLockKey { get; }
+
+    public const string InlineLockShared = "SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))";
+
+    public const string InlineLockExclusive = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+
+    /// <summary>What the inline projections are told of the transaction: its id (the events' tx) and its start (their created_at).</summary>
+    public const string CurrentTransaction = "SELECT pg_current_xact_id_if_assigned()::text, now()";
 
     /// <summary>A stream's advisory lock key is this, its tenant, ':' and its id; hashed by the server.</summary>
     public string LockKeyPrefix { get; }

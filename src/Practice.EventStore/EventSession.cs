@@ -39,7 +39,11 @@ public sealed class EventStream<TState>
     public void AppendMany(IEnumerable<NewEvent> events) => _session.Append(StreamId, StreamType, CurrentVersion, events);
 }
 
-/// <summary>The outcome of one stream's append.</summary>
+/// <summary>
+/// The outcome of one stream's append. In a store with inline projections its events carry their transaction
+/// id and stored timestamp, as the projections see them; otherwise TransactionId is 0 and Timestamp is the
+/// client's clock, which spares the lone append's hot path a value nobody reads.
+/// </summary>
 public sealed record AppendResult(string StreamId, long Version, IReadOnlyList<StoredEvent> Events, bool WasDuplicate);
 
 /// <summary>Facts about a stream, without its events.</summary>
@@ -261,6 +265,12 @@ public sealed class EventSession : IAsyncDisposable
         // A lone write borrows a pooled connection for exactly its one round trip. Its batch is still one
         // implicit transaction, so a careful append's advisory lock holds through the append after it.
         await using var batch = connection is null ? _store.DataSource.CreateBatch() : new NpgsqlBatch(connection, transaction);
+        if (inline.Count > 0)
+        {
+            var shared = new NpgsqlBatchCommand(AppendStatements.InlineLockShared);
+            shared.Parameters.Add(new NpgsqlParameter<string> { TypedValue = _store.Statements.InlineLockKey, NpgsqlDbType = NpgsqlDbType.Text });
+            batch.BatchCommands.Add(shared);
+        }
         // A lone plain append locks its stream within its own statement, and a lone archive within its own;
         // several writes take all their locks first, in one order, so sessions cannot deadlock on them.
         var locksFirst = (careful && _appends.Count > 0) || _appends.Count + _archives.Count > 1;
@@ -294,6 +304,10 @@ public sealed class EventSession : IAsyncDisposable
             batch.BatchCommands.Add(archive);
             archives.Add(archive);
         }
+        if (inline.Count > 0)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(AppendStatements.CurrentTransaction));
+        }
 
         var results = new List<AppendResult>(_appends.Count);
         var checksPassed = 0;
@@ -301,6 +315,10 @@ public sealed class EventSession : IAsyncDisposable
         {
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
             {
+                if (inline.Count > 0)
+                {
+                    await reader.NextResultAsync(cancellationToken);
+                }
                 if (locksFirst)
                 {
                     await reader.NextResultAsync(cancellationToken);
@@ -344,6 +362,18 @@ public sealed class EventSession : IAsyncDisposable
                             results.Add(ToResult(append, reader.GetInt64(0), reader.GetFieldValue<long[]>(1), reader.GetBoolean(2)));
                         }
                         await reader.NextResultAsync(cancellationToken);
+                    }
+                }
+                if (inline.Count > 0)
+                {
+                    for (var i = 0; i < archives.Count; i++)
+                    {
+                        await reader.NextResultAsync(cancellationToken);
+                    }
+                    await reader.ReadAsync(cancellationToken);
+                    if (!reader.IsDBNull(0))
+                    {
+                        results = AsCommitted(results, ulong.Parse(reader.GetString(0), System.Globalization.CultureInfo.InvariantCulture), reader.GetFieldValue<DateTimeOffset>(1));
                     }
                 }
             }
@@ -532,6 +562,13 @@ public sealed class EventSession : IAsyncDisposable
         }
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = metadataJson, NpgsqlDbType = NpgsqlDbType.Jsonb });
     }
+
+    /// <summary>Inline projections see the events as an async reader would: with their transaction's id and timestamp, not the client's clock.</summary>
+    private static List<AppendResult> AsCommitted(List<AppendResult> results, ulong transactionId, DateTimeOffset timestamp) =>
+        results.ConvertAll(result => result with
+        {
+            Events = [.. result.Events.Select(e => e with { TransactionId = transactionId, Timestamp = timestamp })],
+        });
 
     private AppendResult ToResult(PendingAppend append, long version, long[] seqs, bool duplicate)
     {

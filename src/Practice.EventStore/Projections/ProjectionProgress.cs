@@ -43,12 +43,17 @@ internal static class ProjectionProgress
     /// Only events whose transaction is older than every transaction still running are read: sequence
     /// numbers commit out of order, so "seq greater than the checkpoint" would skip a late commit forever.
     /// </summary>
-    public static string SafeBatchSql(string schema, string? extraFilter = null) => $"""
+    public static string SafeBatchSql(string schema, string? extraFilter = null) => BatchSql(schema,
+        $"AND tx < pg_snapshot_xmin(pg_current_snapshot()) {extraFilter}");
+
+    /// <summary>Every event committed so far after the position, for a reader that has shut out later writers another way.</summary>
+    private static string CommittedBatchSql(string schema) => BatchSql(schema, filter: "");
+
+    private static string BatchSql(string schema, string filter) => $"""
         SELECT {EventReader.Columns}
           FROM {schema}.events
          WHERE (tx, seq) > ($1::text::xid8, $2)
-           AND tx < pg_snapshot_xmin(pg_current_snapshot())
-           {extraFilter}
+           {filter}
          ORDER BY tx, seq
          LIMIT $3
         """;
@@ -66,10 +71,12 @@ internal static class ProjectionProgress
         return new ProjectionPosition(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1));
     }
 
+    /// <param name="committed">Reads every committed event, not only those below the oldest running transaction.</param>
     public static async Task<IReadOnlyList<StoredEvent>> ReadSafeBatchAsync(
-        StreamStore store, NpgsqlConnection connection, NpgsqlTransaction? transaction, ProjectionPosition after, int limit, IProjection projection, CancellationToken cancellationToken)
+        StreamStore store, NpgsqlConnection connection, NpgsqlTransaction? transaction, ProjectionPosition after, int limit, IProjection projection,
+        CancellationToken cancellationToken, bool committed = false)
     {
-        await using var command = new NpgsqlCommand(SafeBatchSql(store.Schema), connection, transaction);
+        await using var command = new NpgsqlCommand(committed ? CommittedBatchSql(store.Schema) : SafeBatchSql(store.Schema), connection, transaction);
         AddPosition(command, after);
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
         return await EventReader.ReadAllAsync(command, store.Serializer, store.Wants(projection), cancellationToken, tolerant: true);

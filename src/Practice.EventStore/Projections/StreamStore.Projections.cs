@@ -231,9 +231,21 @@ public sealed partial class StreamStore
         await using (var swap = await connection.BeginTransactionAsync(cancellationToken))
         {
             await ProjectionProgress.LockAsync(connection, swap, Schema, name, cancellationToken);
+            // An inline projection is written by the appends themselves, not from a checkpoint, so the swap must
+            // leave none of them behind in the old tables. Every append of such a store holds the inline lock
+            // shared; holding it exclusively waits out the appends in flight and holds back the rest, which then
+            // write the swapped-in tables. So everything committed by then is read, not only what lies below the
+            // oldest running transaction. One lock taken before any table also means no deadlock with an append.
+            var inline = Options.InlineProjections.Contains(projection);
+            if (inline)
+            {
+                await using var exclusive = new NpgsqlCommand(AppendStatements.InlineLockExclusive, connection, swap);
+                exclusive.Parameters.Add(new NpgsqlParameter { Value = Statements.InlineLockKey });
+                await exclusive.ExecuteNonQueryAsync(cancellationToken);
+            }
             while (true)
             {
-                var batch = await ProjectionProgress.ReadSafeBatchAsync(this, connection, swap, position, RebuildBatchSize, projection, cancellationToken);
+                var batch = await ProjectionProgress.ReadSafeBatchAsync(this, connection, swap, position, RebuildBatchSize, projection, cancellationToken, committed: inline);
                 if (batch.Count == 0)
                 {
                     break;
