@@ -18,10 +18,39 @@ internal sealed class EventSerializer(StoreOptions options)
         {
             throw new EventTooLargeException(streamId, bytes, options.MaxEventBytes);
         }
+        if (HasNulEscape(json))
+        {
+            throw new UnstorableTextException($"An event for stream '{streamId}'");
+        }
         return (typeName, json);
     }
 
-    public string SerializeMetadata(EventMetadata metadata) => JsonSerializer.Serialize(metadata, _json);
+    public string SerializeMetadata(EventMetadata metadata)
+    {
+        var json = JsonSerializer.Serialize(metadata, _json);
+        return HasNulEscape(json) ? throw new UnstorableTextException("The session's metadata") : json;
+    }
+
+    /// <summary>
+    /// A NUL in a string serializes as the escape \u0000, which jsonb refuses. Text that merely reads
+    /// "\u0000" serializes with its backslash escaped, so an escape counts only after an even run of backslashes.
+    /// </summary>
+    internal static bool HasNulEscape(string json)
+    {
+        for (var at = json.IndexOf("\\u0000", StringComparison.Ordinal); at >= 0; at = json.IndexOf("\\u0000", at + 1, StringComparison.Ordinal))
+        {
+            var backslashes = 0;
+            while (at - backslashes - 1 >= 0 && json[at - backslashes - 1] == '\\')
+            {
+                backslashes++;
+            }
+            if (backslashes % 2 == 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public EventMetadata DeserializeMetadata(string json) =>
         JsonSerializer.Deserialize<EventMetadata>(json, _json) ?? new EventMetadata();

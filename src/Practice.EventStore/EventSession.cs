@@ -108,7 +108,7 @@ public sealed class EventSession : IAsyncDisposable
     private static void ValidateAppend(string streamId, string streamType, long expectedVersion, object events)
     {
         ValidateStreamId(streamId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(streamType);
+        ValidateText(streamType, nameof(streamType));
         ArgumentNullException.ThrowIfNull(events);
         ArgumentOutOfRangeException.ThrowIfLessThan(expectedVersion, ExpectedVersion.Any);
     }
@@ -590,10 +590,20 @@ public sealed class EventSession : IAsyncDisposable
 
     private static void ValidateStreamId(string streamId)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
+        ValidateText(streamId, nameof(streamId));
         if (streamId.Length > MaxStreamIdLength)
         {
             throw new ArgumentException($"A stream id is at most {MaxStreamIdLength} characters.", nameof(streamId));
+        }
+    }
+
+    /// <summary>An id or name must be present, and free of the NUL character, which PostgreSQL text cannot hold.</summary>
+    internal static void ValidateText(string value, string parameterName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value, parameterName);
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("The NUL character cannot be stored.", parameterName);
         }
     }
 

@@ -38,6 +38,18 @@ public sealed class EventTypeRegistry
         ArgumentException.ThrowIfNullOrWhiteSpace(storedName);
         ArgumentException.ThrowIfNullOrWhiteSpace(targetName);
         ArgumentNullException.ThrowIfNull(transform);
+        // A chain that led back to its start would send every read of these names into endless recursion.
+        for (var next = targetName; ; next = _upcasters[next].TargetName)
+        {
+            if (next == storedName)
+            {
+                throw new ArgumentException($"Upcasting '{storedName}' to '{targetName}' would lead back to '{storedName}'.", nameof(targetName));
+            }
+            if (!_upcasters.ContainsKey(next))
+            {
+                break;
+            }
+        }
         _upcasters[storedName] = (targetName, transform);
         return this;
     }

@@ -40,6 +40,10 @@ public sealed class UnknownEventTypeException(string typeName)
 public sealed class UnregisteredEventException(Type clrType)
     : EventStoreException($"The CLR type '{clrType.FullName}' has no registered event type name.");
 
+/// <summary>PostgreSQL stores no NUL character in text or jsonb; refused before anything is sent.</summary>
+public sealed class UnstorableTextException(string what)
+    : EventStoreException($"{what} contains a NUL character (\\u0000), which PostgreSQL cannot store.");
+
 public sealed class EventTooLargeException(string streamId, int bytes, int limit)
     : EventStoreException($"An event for stream '{streamId}' is {bytes} bytes; the limit is {limit}.");
 

@@ -80,7 +80,7 @@ public sealed partial class StreamStore : IAsyncDisposable
 
     public EventSession OpenSession(string tenantId)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        EventSession.ValidateText(tenantId, nameof(tenantId));
         return new EventSession(this, tenantId);
     }
 

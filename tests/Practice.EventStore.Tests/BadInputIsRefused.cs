@@ -55,6 +55,35 @@ public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_nul_character_in_an_id_a_name_an_event_or_metadata_is_refused_and_nothing_is_written()
+    {
+        var before = await RowCountsAsync();
+        Assert.Throws<ArgumentException>(() => _store.OpenSession("tenant\0a"));
+        await using var session = _store.OpenSession("tenant-a");
+
+        Assert.Throws<ArgumentException>(() => session.StartStream("notes\0nul", "notes", new Note("fine")));
+        Assert.Throws<ArgumentException>(() => session.StartStream("notes-nul", "no\0tes", new Note("fine")));
+        await Assert.ThrowsAsync<ArgumentException>(() => session.FetchStreamAsync("notes\0nul"));
+        var refused = Assert.Throws<UnstorableTextException>(() => session.StartStream("notes-nul", "notes", new Note("a\0b")));
+        Assert.Contains("notes-nul", refused.Message, StringComparison.Ordinal);
+        Assert.Empty(await session.SaveChangesAsync());
+
+        session.Metadata = new EventMetadata(UserId: "user\0one");
+        session.StartStream("notes-nul", "notes", new Note("fine"));
+        await Assert.ThrowsAsync<UnstorableTextException>(() => session.SaveChangesAsync());
+        Assert.Equal(before, await RowCountsAsync());
+
+        // Text that only reads like the escape is ordinary text.
+        session.Metadata = new EventMetadata(UserId: @"user\u0000one");
+        await session.SaveChangesAsync();
+        session.StartStream("notes-escaped", "notes", new Note(@"a\u0000b \\u0000"));
+        await session.SaveChangesAsync();
+        var stored = Assert.Single(await session.FetchStreamAsync("notes-escaped"));
+        Assert.Equal(new Note(@"a\u0000b \\u0000"), stored.Data);
+        Assert.Equal(@"user\u0000one", (await session.FetchStreamAsync("notes-nul"))[0].Metadata.UserId);
+    }
+
+    [Fact]
     public async Task A_blank_tenant_is_refused()
     {
         Assert.ThrowsAny<ArgumentException>(() => _store.OpenSession(" "));

@@ -50,6 +50,18 @@ public sealed class EventTypeRegistryOnRead(EventTypeRegistryOnReadFixture fixtu
     }
 
     [Fact]
+    public void An_upcaster_that_would_lead_back_to_its_own_name_is_refused()
+    {
+        var registry = new EventTypeRegistry().Register<GreetingV2>("greeting-v3");
+        registry.Upcast("greeting", "greeting-v2", old => old).Upcast("greeting-v2", "greeting-v3", old => old);
+
+        Assert.Throws<ArgumentException>(() => registry.Upcast("greeting-v3", "greeting", old => old));
+        Assert.Throws<ArgumentException>(() => registry.Upcast("greeting-v2", "greeting", old => old));
+        Assert.Throws<ArgumentException>(() => registry.Upcast("greeting-v3", "greeting-v3", old => old));
+        Assert.Equal("greeting-v3", registry.CurrentName("greeting"));
+    }
+
+    [Fact]
     public async Task A_projection_filtering_on_the_new_name_also_reads_old_events_upcast_to_it()
     {
         await AppendAsync(fixture.Store, "filtered", new Greeting("bonjour"));
