@@ -39,7 +39,7 @@ public static class Problems
         return context.Response.WriteAsJsonAsync(Create(status, title, detail, field, code), (JsonSerializerOptions?)null, ContentType);
     }
 
-    /// <summary>Maps what escaped an endpoint to a problem: bad JSON and oversized bodies to 4xx, a lost race to 409.</summary>
+    /// <summary>Maps what escaped an endpoint to a problem: bad JSON, oversized bodies and unstorable text to 4xx, a lost race to 409.</summary>
     internal sealed class ExceptionHandler(ILogger<ExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -51,6 +51,9 @@ public static class Problems
                 BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null, "bad-request"),
                 JsonException json => (400, "Malformed JSON", Describe(json), FieldOf(json), "malformed-json"),
                 ConcurrencyException => (409, "Conflict", "Someone else changed this at the same time; reload and try again.", null, "concurrency-conflict"),
+                // PostgreSQL cannot store NUL in text or jsonb: refused by the store, or by the server for a query's own parameters.
+                UnstorableTextException or Npgsql.PostgresException { SqlState: "22021" or "22P05" } =>
+                    (400, "Unstorable text", "The request contains a NUL character (\\u0000), which cannot be stored.", null, "nul-character"),
                 _ => (500, "Internal error", "The request could not be completed; it has been logged.", (string?)null, (string?)null),
             };
             if (status >= 500)

@@ -42,6 +42,7 @@ public sealed class RegisteringClientTests(OperationsApi api) : IClassFixture<Op
         await frontDesk.PostRawAsync("/api/clients", """{"name": "Alex", "dateOfBirth": 19850412}""").ShouldBeProblem(HttpStatusCode.BadRequest, "dateOfBirth");
         await frontDesk.PostRawAsync("/api/clients", """{"dateOfBirth": "1985-04-12"}""").ShouldBeProblem(HttpStatusCode.BadRequest);
         await frontDesk.PostJsonAsync("/api/clients", ClinicArrangement.ClientRequest(name: " ")).ShouldBeProblem(HttpStatusCode.BadRequest, "name");
+        await frontDesk.PostJsonAsync("/api/clients", ClinicArrangement.ClientRequest(name: "Al\0ex")).ShouldBeProblem(HttpStatusCode.BadRequest, code: "nul-character");
 
         Assert.Equal(before, await api.CountEventsAsync());
     }
