@@ -58,6 +58,7 @@ public sealed partial class StreamStore : IAsyncDisposable
         var unpooled = new NpgsqlDataSourceBuilder(options.ConnectionString);
         ApplyPoolSettings(unpooled.ConnectionStringBuilder);
         unpooled.ConnectionStringBuilder.Pooling = false;
+        ApplyKeepAlives(unpooled.ConnectionStringBuilder);
         return new StreamStore(options, pooled.Build(), unpooled.Build(), loggerFactory ?? NullLoggerFactory.Instance);
     }
 
@@ -72,6 +73,22 @@ public sealed partial class StreamStore : IAsyncDisposable
         connection.MaxAutoPrepare = Math.Max(connection.MaxAutoPrepare, 64);
         connection.AutoPrepareMinUsages = 2;
         connection.NoResetOnClose = true;
+    }
+
+    /// <summary>
+    /// The daemon's sessions hold leadership locks while idle. If a leader's host vanishes without closing its
+    /// socket, the server would keep its session, and its locks, until the operating system gives up (about two
+    /// hours on Linux); asking the server to probe the peer ends it in about a minute, and the standby takes over.
+    /// Keepalive queries let the listener notice a vanished server the same way.
+    /// </summary>
+    private static void ApplyKeepAlives(NpgsqlConnectionStringBuilder connection)
+    {
+        const string probes = "-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3";
+        connection.Options = string.IsNullOrWhiteSpace(connection.Options) ? probes : $"{probes} {connection.Options}";
+        if (connection.KeepAlive == 0)
+        {
+            connection.KeepAlive = 30;
+        }
     }
 
     /// <summary>Creates or upgrades the schema and every registered projection's tables. Safe to run concurrently.</summary>

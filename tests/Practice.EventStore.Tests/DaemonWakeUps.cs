@@ -77,6 +77,37 @@ public sealed class DaemonWakeUps : IAsyncLifetime
         Assert.Equal(appended, await ProjectedIdsAsync());
     }
 
+    [Fact]
+    public async Task While_an_open_transaction_holds_events_back_the_daemon_rechecks_ever_less_often_and_takes_them_soon_after_it_ends()
+    {
+        await using var daemon = await StartListeningDaemonAsync(TimeSpan.FromMinutes(5));
+        await WaitUntilIdleAfterAsync(0);
+        await using var blocker = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await blocker.OpenAsync();
+        await using var open = await blocker.BeginTransactionAsync();
+        await using (var takeId = new NpgsqlCommand("SELECT pg_current_xact_id()", blocker, open))
+        {
+            await takeId.ExecuteScalarAsync();
+        }
+
+        await using (var session = Store.OpenSession(Tenant))
+        {
+            session.StartStream($"held-back-{Guid.NewGuid():N}", "account", new Opened("Ada"));
+            await session.SaveChangesAsync();
+        }
+        var before = _batchesWithEvents.Count;
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var rechecks = _batchesWithEvents.Count - before;
+        Assert.Empty(await ProjectedIdsAsync());
+        // Every 5 ms without backing off would be hundreds; doubling up to 200 ms is about a dozen.
+        Assert.InRange(rechecks, 1, 40);
+
+        // Its end sends no notification: only a recheck, long before the poll, can find the event.
+        await open.CommitAsync();
+        await Store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(10));
+        Assert.Single(await ProjectedIdsAsync());
+    }
+
     /// <summary>Starts a daemon that records its batches, and waits until its LISTEN is in place.</summary>
     private async Task<ProjectionDaemon> StartListeningDaemonAsync(TimeSpan pollInterval)
     {

@@ -20,6 +20,12 @@ public sealed record DaemonOptions
     public TimeSpan InFlightRecheck { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
+    /// The wait doubles while the same transaction stays open, up to this: one forgotten transaction must not
+    /// keep every projection polling every few milliseconds. A notification still wakes the daemon at once.
+    /// </summary>
+    public TimeSpan InFlightRecheckLimit { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
     /// How often an event is applied on its own before it is dead-lettered, once the batch it came in has failed
     /// (that batch attempt is not counted: it cannot tell which of its events failed).
     /// </summary>
@@ -173,15 +179,24 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private async Task LeadAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
     {
         var wakeup = _wakeups[projection.Name];
+        var inFlightWait = _options.InFlightRecheck;
         while (!stopping.IsCancellationRequested)
         {
             wakeup.Reader.TryRead(out _);
             var outcome = await ProcessBatchAsync(connection, projection, stopping);
+            if (outcome != BatchOutcome.InFlight)
+            {
+                inFlightWait = _options.InFlightRecheck;
+            }
             if (outcome == BatchOutcome.Processed)
             {
                 continue;
             }
-            var wait = outcome == BatchOutcome.InFlight ? _options.InFlightRecheck : _options.PollInterval;
+            var wait = outcome == BatchOutcome.InFlight ? inFlightWait : _options.PollInterval;
+            if (outcome == BatchOutcome.InFlight)
+            {
+                inFlightWait = TimeSpan.FromTicks(Math.Min(inFlightWait.Ticks * 2, Math.Max(_options.InFlightRecheckLimit.Ticks, _options.InFlightRecheck.Ticks)));
+            }
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             timeout.CancelAfter(wait);
             try
