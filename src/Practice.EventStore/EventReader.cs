@@ -28,7 +28,7 @@ internal static class EventReader
     }
 
     /// <summary>Events whose type is not wanted keep their position but are not deserialized (Data is null).</summary>
-    private static StoredEvent Read(NpgsqlDataReader reader, EventSerializer serializer, Func<string, bool> wanted, bool tolerant)
+    public static StoredEvent Read(NpgsqlDataReader reader, EventSerializer serializer, Func<string, bool> wanted, bool tolerant)
     {
         var typeName = reader.GetString(5);
         object? data = null;

@@ -23,5 +23,5 @@ public sealed record CloudEvent(
     }
 }
 
-/// <summary>One page of the feed; <c>Next</c> is the cursor to pass as <c>after</c>.</summary>
+/// <summary>One page of the feed; <c>Next</c> is the cursor to pass as <c>after</c>, and equals it once the caller is caught up.</summary>
 public sealed record FeedPage(IReadOnlyList<CloudEvent> Events, string Next);

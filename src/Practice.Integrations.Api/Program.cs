@@ -22,16 +22,16 @@ app.MapGet("/api/feed", async (string? after, int? limit, ClaimsPrincipal caller
     {
         return Problems.Validation("limit", "'limit' is between 1 and 1000.");
     }
-    var events = await store.ReadTenantFeedAsync(caller.TenantId(), position, limit ?? 100, ct);
+    var page = await store.ReadTenantFeedAsync(caller.TenantId(), position, limit ?? 100, cancellationToken: ct);
     var source = $"{http.Request.Scheme}://{http.Request.Host}/api/feed";
-    return TypedResults.Ok(new FeedPage(
-        events.Select(e => CloudEvent.From(e, source)).ToList(),
-        events.Count == 0 ? position.ToString() : ProjectionPosition.Of(events[^1]).ToString()));
+    return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, source)).ToList(), page.Next.ToString()));
 })
 .RequireAuthorization(policy => policy.RequireRole(Roles.Integration, Roles.Manager))
 .WithTags("Feed")
 .WithName("ReadFeed")
-.WithSummary("The tenant's events as CloudEvents, oldest first; pass `next` back as `after` to continue.");
+.WithSummary("The tenant's events as CloudEvents, oldest first; pass `next` back as `after` until it comes back unchanged.")
+.WithDescription("A page may be empty while `next` moves on past other tenants' events: keep paging. " +
+    "When `next` equals the `after` you sent, you are caught up; poll again later with the same cursor.");
 
 app.Run();
 

@@ -91,6 +91,13 @@ public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_feed_read_of_no_events_is_refused_rather_than_reported_as_caught_up()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _store.ReadTenantFeedAsync("tenant-a", Projections.ProjectionPosition.Start, limit: 0));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _store.ReadTenantFeedAsync("tenant-a", Projections.ProjectionPosition.Start, 10, scanWindow: 0));
+    }
+
+    [Fact]
     public async Task An_event_of_an_unregistered_clr_type_is_refused_and_nothing_of_its_append_is_written()
     {
         var before = await RowCountsAsync();

@@ -51,15 +51,17 @@ public sealed class TenantIsolation(TenantIsolationFixture fixture) : IClassFixt
 
         // The feed holds an event back while any older transaction is still open (it might commit
         // behind it), so under concurrent load the newest events appear a little later.
-        await Eventually.HoldsAsync(async () => (await _store.ReadTenantFeedAsync("feed-mine", ProjectionPosition.Start, limit: 10)).Count == 3,
+        await Eventually.HoldsAsync(async () => (await _store.ReadTenantFeedAsync("feed-mine", ProjectionPosition.Start, limit: 10)).Events.Count == 3,
             TimeSpan.FromSeconds(60), "the feed holds the tenant's three events");
         var firstPage = await _store.ReadTenantFeedAsync("feed-mine", ProjectionPosition.Start, limit: 2);
-        var secondPage = await _store.ReadTenantFeedAsync("feed-mine", ProjectionPosition.Of(firstPage[^1]), limit: 2);
+        var secondPage = await _store.ReadTenantFeedAsync("feed-mine", firstPage.Next, limit: 2);
 
-        var feed = firstPage.Concat(secondPage).ToList();
+        var feed = firstPage.Events.Concat(secondPage.Events).ToList();
         Assert.All(feed, e => Assert.Equal("feed-mine", e.TenantId));
         Assert.Equal([1L, 2L, 3L], feed.Select(e => e.Version));
         Assert.Equal(new Opened("Mine"), feed[0].Data);
-        Assert.Empty(await _store.ReadTenantFeedAsync("feed-mine", ProjectionPosition.Of(feed[^1]), limit: 10));
+        var pastTheEnd = await _store.ReadTenantFeedAsync("feed-mine", secondPage.Next, limit: 10);
+        Assert.Empty(pastTheEnd.Events);
+        Assert.Equal(secondPage.Next, pastTheEnd.Next);
     }
 }

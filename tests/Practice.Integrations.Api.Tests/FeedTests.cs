@@ -3,6 +3,7 @@ using System.Text.Json;
 using Practice.Domain.Clients;
 using Practice.Domain.Scheduling;
 using Practice.Domain.Staff;
+using Practice.EventStore.Projections;
 using Practice.Integrations.Api.Tests.Infrastructure;
 using Practice.ServiceDefaults;
 
@@ -85,15 +86,18 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         var walked = new List<string>();
         var pageSizes = new List<int>();
         string? after = null;
-        FeedResponse page;
-        do
+        // As a client pages: until next comes back equal to the after it sent.
+        while (pageSizes.Count <= 10)
         {
-            page = await IntegrationsApi.ReadFeedAsync(integration, after, limit: 2);
+            var page = await IntegrationsApi.ReadFeedAsync(integration, after, limit: 2);
             pageSizes.Add(page.Events.Count);
             walked.AddRange(page.Ids);
+            if (page.Next == after)
+            {
+                break;
+            }
             after = page.Next;
         }
-        while (page.Events.Count > 0 && pageSizes.Count <= 10);
 
         Assert.Equal([2, 2, 1, 0], pageSizes);
         Assert.Equal(all.Ids, walked);
@@ -128,6 +132,27 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         Assert.Equal([Client.StreamId(b1), Client.StreamId(b2)], seenByB.Events.Select(e => e.GetProperty("subject").GetString()));
     }
 
+    [Fact]
+    public async Task An_empty_page_moves_next_past_other_tenants_events_so_a_quiet_tenant_catches_up()
+    {
+        var busy = IntegrationsApi.NewTenant();
+        await RegisterClientAsync(busy, "Busy one");
+        await RegisterClientAsync(busy, "Busy two");
+        var busyEvents = await IntegrationsApi.WaitForFeedAsync(api.As(busy, Roles.Integration), expected: 2);
+        var lastBusy = busyEvents.Events[^1].GetProperty("sequence").GetString();
+        var quiet = api.As(IntegrationsApi.NewTenant(), Roles.Integration);
+
+        var page = await IntegrationsApi.ReadFeedAsync(quiet);
+
+        Assert.Empty(page.Events);
+        Assert.True(ProjectionPosition.TryParse(page.Next, out var next));
+        Assert.True(ProjectionPosition.TryParse(lastBusy, out var lastBusyPosition));
+        Assert.True(next >= lastBusyPosition, $"next '{page.Next}' did not move past the other tenant's last event at '{lastBusy}'.");
+        var caughtUp = await IntegrationsApi.ReadFeedAsync(quiet, page.Next);
+        Assert.Empty(caughtUp.Events);
+        Assert.Equal(page.Next, caughtUp.Next);
+    }
+
     [Theory]
     [InlineData(Roles.Analyst)]
     [InlineData(Roles.FrontDesk)]
@@ -154,10 +179,10 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
     {
         var client = api.As(IntegrationsApi.NewTenant(), role);
 
-        // A tenant with no events: an empty page whose cursor is the start.
+        // A tenant with no events: an empty page, whose cursor may have moved past other tenants' events.
         var page = await IntegrationsApi.ReadFeedAsync(client);
         Assert.Empty(page.Events);
-        Assert.Equal("0.0", page.Next);
+        Assert.True(ProjectionPosition.TryParse(page.Next, out _), $"'{page.Next}' is not a cursor.");
     }
 
     [Theory]

@@ -36,15 +36,14 @@ public readonly record struct ProjectionPosition(ulong Transaction, long Sequenc
     }
 }
 
-/// <summary>The SQL of checkpoints and of the gap-free read, shared by the daemon, rebuilds and feeds.</summary>
+/// <summary>The SQL of checkpoints and of the gap-free read, shared by the daemon and rebuilds.</summary>
 internal static class ProjectionProgress
 {
     /// <summary>
     /// Only events whose transaction is older than every transaction still running are read: sequence
     /// numbers commit out of order, so "seq greater than the checkpoint" would skip a late commit forever.
     /// </summary>
-    public static string SafeBatchSql(string schema, string? extraFilter = null) => BatchSql(schema,
-        $"AND tx < pg_snapshot_xmin(pg_current_snapshot()) {extraFilter}");
+    public static string SafeBatchSql(string schema) => BatchSql(schema, "AND tx < pg_snapshot_xmin(pg_current_snapshot())");
 
     /// <summary>Every event committed so far after the position, for a reader that has shut out later writers another way.</summary>
     private static string CommittedBatchSql(string schema) => BatchSql(schema, filter: "");
