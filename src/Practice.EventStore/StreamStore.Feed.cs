@@ -27,7 +27,7 @@ public sealed partial class StreamStore
     public async Task<TenantFeedPage> ReadTenantFeedAsync(string tenantId, ProjectionPosition after, int limit,
         int scanWindow = FeedScanWindow, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        EventSession.ValidateText(tenantId, nameof(tenantId));
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(scanWindow, 1);
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);

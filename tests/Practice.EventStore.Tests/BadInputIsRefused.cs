@@ -59,6 +59,7 @@ public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClass
     {
         var before = await RowCountsAsync();
         Assert.Throws<ArgumentException>(() => _store.OpenSession("tenant\0a"));
+        await Assert.ThrowsAsync<ArgumentException>(() => _store.ReadTenantFeedAsync("tenant\0a", Projections.ProjectionPosition.Start, 10));
         await using var session = _store.OpenSession("tenant-a");
 
         Assert.Throws<ArgumentException>(() => session.StartStream("notes\0nul", "notes", new Note("fine")));
