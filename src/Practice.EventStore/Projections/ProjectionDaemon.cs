@@ -233,7 +233,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             await ProjectionProgress.SaveAsync(connection, transaction, _store.Schema, projection.Name, ProjectionPosition.Of(events[^1]), stopping);
             await transaction.CommitAsync(stopping);
         }
-        catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not NpgsqlException { IsTransient: true })
+        catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception))
         {
             await transaction.RollbackAsync(stopping);
             _logger.LogWarning(exception, "Projection {Projection} failed a batch of {Count}; retrying event by event.", projection.Name, events.Count);
@@ -277,7 +277,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     await transaction.CommitAsync(stopping);
                     break;
                 }
-                catch (Exception exception) when (!stopping.IsCancellationRequested && exception is not NpgsqlException { IsTransient: true })
+                catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception))
                 {
                     await transaction.RollbackAsync(stopping);
                     if (attempt < _options.MaxAttempts)

@@ -20,8 +20,11 @@ public sealed partial class StreamStore
     private const int RebuildBatchSize = 5_000;
     private const string RebuildSuffix = "__rebuild";
 
-    /// <summary>A rebuild retries a failing event as the daemon does, with the daemon's defaults.</summary>
-    private static readonly DaemonOptions RebuildRetries = new();
+    /// <summary>
+    /// A rebuild tries a failing event as often as the daemon does, but without pausing: it would pause inside its
+    /// batch's transaction, whose id holds back every async reader of the database for as long as it lasts.
+    /// </summary>
+    private static readonly int RebuildAttempts = new DaemonOptions().MaxAttempts;
 
     /// <summary>Checkpoint, lag and dead letters of every async projection; the basis of readiness checks.</summary>
     public async Task<IReadOnlyList<ProjectionStatus>> GetProjectionStatusesAsync(CancellationToken cancellationToken = default)
@@ -307,7 +310,7 @@ public sealed partial class StreamStore
             await transaction.ReleaseAsync(wholeBatch, cancellationToken);
             return;
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !Outages.IsOutage(exception))
         {
             await transaction.RollbackAsync(wholeBatch, cancellationToken);
         }
@@ -323,12 +326,11 @@ public sealed partial class StreamStore
                     await transaction.ReleaseAsync(oneEvent, cancellationToken);
                     break;
                 }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !Outages.IsOutage(exception))
                 {
                     await transaction.RollbackAsync(oneEvent, cancellationToken);
-                    if (attempt < RebuildRetries.MaxAttempts)
+                    if (attempt < RebuildAttempts)
                     {
-                        await Task.Delay(RebuildRetries.RetryDelay * attempt, cancellationToken);
                         continue;
                     }
                     logger.LogError(exception, "Rebuild of {Projection} gave up on event {Sequence} ({Type}) after {Attempts} attempts.", projection.Name, stored.Sequence, stored.TypeName, attempt);
