@@ -108,6 +108,27 @@ public sealed class DaemonWakeUps : IAsyncLifetime
         Assert.Single(await ProjectedIdsAsync());
     }
 
+    [Fact]
+    public async Task An_idle_daemon_polls_without_locking_its_checkpoint()
+    {
+        await using var daemon = await StartListeningDaemonAsync(TimeSpan.FromMilliseconds(20));
+        await using (var session = Store.OpenSession(Tenant))
+        {
+            session.StartStream($"idle-{Guid.NewGuid():N}", "account", new Opened("Ada"));
+            await session.SaveChangesAsync();
+        }
+        await WaitUntilIdleAfterAsync(1);
+
+        // A row lock would give each poll a transaction id, which holds back every other reader while it lasts,
+        // and would leave that id in the checkpoint row's xmax.
+        var lockedBy = $"SELECT xmax::text FROM {_schema}.projection_progress WHERE name = '{ProjectionName}'";
+        var before = await Db.ScalarAsync<string>(lockedBy);
+        var polls = _batchesWithEvents.Count;
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.True(_batchesWithEvents.Count - polls >= 10, "The daemon did not poll.");
+        Assert.Equal(before, await Db.ScalarAsync<string>(lockedBy));
+    }
+
     /// <summary>Starts a daemon that records its batches, and waits until its LISTEN is in place.</summary>
     private async Task<ProjectionDaemon> StartListeningDaemonAsync(TimeSpan pollInterval)
     {

@@ -218,13 +218,19 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
 
         await using var transaction = await connection.BeginTransactionAsync(stopping);
-        var checkpoint = await ProjectionProgress.LockAsync(connection, transaction, _store.Schema, projection.Name, stopping);
+        var checkpoint = await ProjectionProgress.ReadAsync(connection, transaction, _store.Schema, projection.Name, forUpdate: false, stopping);
         var events = await ProjectionProgress.ReadSafeBatchAsync(_store, connection, transaction, checkpoint, _options.BatchSize, projection, stopping);
         if (events.Count == 0)
         {
             var inFlight = await ProjectionProgress.AnyAfterAsync(connection, transaction, _store.Schema, checkpoint, stopping);
             await transaction.RollbackAsync(stopping);
             return inFlight ? BatchOutcome.InFlight : BatchOutcome.Idle;
+        }
+        // Only a batch to apply takes the lock; a rebuild that swapped in since the read has moved the checkpoint.
+        if (await ProjectionProgress.LockAsync(connection, transaction, _store.Schema, projection.Name, stopping) != checkpoint)
+        {
+            await transaction.RollbackAsync(stopping);
+            return BatchOutcome.Processed;
         }
 
         try

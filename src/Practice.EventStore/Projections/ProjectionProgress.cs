@@ -57,10 +57,18 @@ internal static class ProjectionProgress
          LIMIT $3
         """;
 
-    public static async Task<ProjectionPosition> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, CancellationToken cancellationToken)
+    /// <summary>The checkpoint, locked against a rebuild's swap until the transaction ends.</summary>
+    public static Task<ProjectionPosition> LockAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, CancellationToken cancellationToken) =>
+        ReadAsync(connection, transaction, schema, name, forUpdate: true, cancellationToken);
+
+    /// <summary>
+    /// The checkpoint without a lock. A row lock gives the transaction an id, and a transaction with an id holds
+    /// back every async reader's horizon while it runs: an idle poll should take neither.
+    /// </summary>
+    public static async Task<ProjectionPosition> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, bool forUpdate, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            $"SELECT last_tx::text, last_seq FROM {schema}.projection_progress WHERE name = $1 FOR UPDATE", connection, transaction);
+            $"SELECT last_tx::text, last_seq FROM {schema}.projection_progress WHERE name = $1{(forUpdate ? " FOR UPDATE" : "")}", connection, transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = name });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
