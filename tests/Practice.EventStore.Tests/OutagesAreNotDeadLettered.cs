@@ -46,10 +46,5 @@ public sealed class OutagesAreNotDeadLettered(OutagesAreNotDeadLetteredFixture f
             await Db.RowsAsync($"SELECT seq, event_id FROM {fixture.Schema}.{Projection} ORDER BY applied"));
     }
 
-    private async Task AppendAsync(string streamId, int events)
-    {
-        await using var session = _store.OpenSession("tenant-a");
-        session.StartStream(streamId, "account", [new Opened(streamId), .. Enumerable.Range(1, events - 1).Select(i => (object)new Deposited(i))]);
-        await session.SaveChangesAsync();
-    }
+    private Task AppendAsync(string streamId, int events) => Accounts.StartAsync(_store, streamId, events);
 }

@@ -97,12 +97,7 @@ public sealed class RebuildingAProjection(RebuildingAProjectionFixture fixture) 
         INSERT INTO {fixture.Schema}.{Projection} (seq, event_id, tx, stream_id, version, type) VALUES (0, gen_random_uuid(), '0', 'bogus', 1, 'bogus');
         """);
 
-    private async Task AppendAsync(string streamId, int events)
-    {
-        await using var session = _store.OpenSession("tenant-a");
-        session.StartStream(streamId, "account", [new Opened(streamId), .. Enumerable.Range(1, events - 1).Select(i => (object)new Deposited(i))]);
-        await session.SaveChangesAsync();
-    }
+    private Task AppendAsync(string streamId, int events) => Accounts.StartAsync(_store, streamId, events);
 
     private Task<List<string>> LogAsync() =>
         Db.RowsAsync($"SELECT seq, event_id, tx, stream_id, version, type FROM {fixture.Schema}.{Projection} ORDER BY seq, applied");

@@ -68,12 +68,7 @@ public sealed class RebuildingAnInlineProjection(RebuildingAnInlineProjectionFix
         await AssertLogHoldsEveryEventOnceAsync();
     }
 
-    private async Task AppendAsync(string streamId, int events)
-    {
-        await using var session = _store.OpenSession("tenant-a");
-        session.StartStream(streamId, "account", [new Opened(streamId), .. Enumerable.Range(1, events - 1).Select(i => (object)new Deposited(i))]);
-        await session.SaveChangesAsync();
-    }
+    private Task AppendAsync(string streamId, int events) => Accounts.StartAsync(_store, streamId, events);
 
     private async Task AssertLogHoldsEveryEventOnceAsync() =>
         Assert.Equal(

@@ -58,6 +58,17 @@ internal static class Db
     }
 }
 
+/// <summary>Starts an account stream: an opening and then deposits, <paramref name="events"/> in all.</summary>
+internal static class Accounts
+{
+    public static async Task StartAsync(StreamStore store, string streamId, int events, string tenant = "tenant-a")
+    {
+        await using var session = store.OpenSession(tenant);
+        session.StartStream(streamId, "account", [new Opened(streamId), .. Enumerable.Range(1, events - 1).Select(i => (object)new Deposited(i))]);
+        await session.SaveChangesAsync();
+    }
+}
+
 internal static class Eventually
 {
     /// <summary>Polls until the condition holds; fails with the description once the deadline passes.</summary>
