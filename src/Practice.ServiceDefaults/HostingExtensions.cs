@@ -97,6 +97,9 @@ public static class HostingExtensions
 
     private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
 
+    /// <summary>The probe is anonymous and frequent, so it counts a lagging projection's events only this far.</summary>
+    private const int ReadinessLagCountLimit = 10_000;
+
     private static void MapHealth(this WebApplication app)
     {
         app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).AllowAnonymous().ExcludeFromDescription();
@@ -104,7 +107,7 @@ public static class HostingExtensions
         {
             try
             {
-                var projections = await store.GetProjectionStatusesAsync(cancellationToken);
+                var projections = await store.GetProjectionStatusesAsync(ReadinessLagCountLimit, cancellationToken);
                 var lagging = projections.Where(p => p.LagSeconds > settings.MaxProjectionLagSeconds).Select(p => p.Name).ToList();
                 var body = new
                 {

@@ -144,13 +144,13 @@ internal sealed class StoreBenchmark(BenchSettings settings)
         await using var daemon = store.CreateDaemon();
 
         // The daemon first works off phases A and B, so the lag phase starts from a caught-up projection.
-        var backlog = (await store.GetProjectionStatusesAsync(cancellationToken)).Sum(s => s.LagEvents);
+        var backlog = (await store.GetProjectionStatusesAsync(cancellationToken: cancellationToken)).Sum(s => s.LagEvents);
         var catchUp = progress.AddTask("Daemon catch-up on A and B", maxValue: Math.Max(backlog, 1));
         var catchUpStarted = Stopwatch.GetTimestamp();
         await daemon.StartAsync(cancellationToken);
         while (Stopwatch.GetElapsedTime(catchUpStarted) < CatchUpTimeout)
         {
-            var remaining = (await store.GetProjectionStatusesAsync(cancellationToken)).Sum(s => s.LagEvents);
+            var remaining = (await store.GetProjectionStatusesAsync(cancellationToken: cancellationToken)).Sum(s => s.LagEvents);
             catchUp.Value = backlog - remaining;
             catchUp.Description = $"Daemon catch-up on A and B: {backlog - remaining:N0} of {backlog:N0} events";
             if (remaining == 0)

@@ -16,7 +16,8 @@ public sealed record RebuildProgress(string Projection, long Processed, long Tot
 
 public sealed partial class StreamStore
 {
-    private const int LagCountCap = 1_000_000;
+    /// <summary>How many lagging events a status counts at most, by default: counting costs a walk of each one.</summary>
+    public const int LagCountLimit = 1_000_000;
     private const int RebuildBatchSize = 5_000;
     private const string RebuildSuffix = "__rebuild";
 
@@ -27,11 +28,13 @@ public sealed partial class StreamStore
     private static readonly int RebuildAttempts = new DaemonOptions().MaxAttempts;
 
     /// <summary>Checkpoint, lag and dead letters of every async projection; the basis of readiness checks.</summary>
-    public async Task<IReadOnlyList<ProjectionStatus>> GetProjectionStatusesAsync(CancellationToken cancellationToken = default)
+    /// <param name="lagCountLimit">LagEvents counts this many at most; a frequent caller, such as a probe, should ask for few.</param>
+    public async Task<IReadOnlyList<ProjectionStatus>> GetProjectionStatusesAsync(int lagCountLimit = LagCountLimit, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(lagCountLimit, 0);
         await using var command = DataSource.CreateCommand($"""
             SELECT p.name, p.last_tx::text, p.last_seq,
-                   (SELECT count(*) FROM (SELECT 1 FROM {Schema}.events e WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) ORDER BY e.tx, e.seq LIMIT {LagCountCap}) lagging),
+                   (SELECT count(*) FROM (SELECT 1 FROM {Schema}.events e WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) ORDER BY e.tx, e.seq LIMIT $2) lagging),
                    coalesce((SELECT extract(epoch FROM now() - e.created_at)::float8 FROM {Schema}.events e
                               WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) ORDER BY e.tx, e.seq LIMIT 1), 0),
                    (SELECT count(*) FROM {Schema}.dead_letters d WHERE d.projection = p.name)
@@ -40,6 +43,7 @@ public sealed partial class StreamStore
              ORDER BY p.name
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Options.AsyncProjections.Select(p => p.Name).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = (long)lagCountLimit });
         var statuses = new List<ProjectionStatus>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))

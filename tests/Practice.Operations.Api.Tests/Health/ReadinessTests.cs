@@ -1,0 +1,57 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Practice.Projections;
+using Practice.Operations.Api.Tests.Fixtures;
+using Practice.Operations.Api.Tests.Infrastructure;
+using Practice.ServiceDefaults;
+using Practice.Testing;
+
+namespace Practice.Operations.Api.Tests.Health;
+
+public sealed class ReadinessTests(OperationsApi api) : IClassFixture<OperationsApi>
+{
+    [Fact]
+    public async Task A_caught_up_api_is_live_and_ready_and_lists_every_projection_without_asking_who_calls()
+    {
+        await api.As(ClinicArrangement.NewTenant(), Roles.FrontDesk).PostJsonAsync("/api/clients", ClinicArrangement.ClientRequest()).ShouldBe(HttpStatusCode.Created);
+        await api.WaitForViewsAsync();
+        var anonymous = api.CreateClient();
+
+        await anonymous.GetAsync("/health/live").ShouldBe(HttpStatusCode.OK);
+        var ready = await (await anonymous.GetAsync("/health/ready").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
+        var projections = ready.GetProperty("projections").EnumerateArray().ToList();
+        Assert.Equal(PracticeProjections.All.Select(p => p.Name).Order(), projections.Select(p => p.GetProperty("name").GetString()!).Order());
+        Assert.All(projections, p => Assert.Equal((0L, 0L), (p.GetProperty("lagEvents").GetInt64(), p.GetProperty("deadLetters").GetInt64())));
+    }
+
+    [Fact]
+    public async Task Projections_further_behind_than_allowed_make_the_api_not_ready()
+    {
+        var schema = TestDatabase.NewSchemaName("ops");
+        await using var stalled = api.WithWebHostBuilder(builder => builder
+            .UseSetting("Practice:Schema", schema)
+            .UseSetting("Practice:RunDaemon", "false")
+            .UseSetting("Practice:MaxProjectionLagSeconds", "0"));
+        try
+        {
+            var client = stalled.CreateClient();
+            await client.GetAsync("/health/ready").ShouldBe(HttpStatusCode.OK);
+            var tenant = ClinicArrangement.NewTenant();
+            var frontDesk = stalled.CreateClient();
+            frontDesk.DefaultRequestHeaders.Authorization = new("Bearer", TokenIssuer.Issue(new JwtSettings(), tenant, Roles.FrontDesk, "desk@clinic", TimeSpan.FromHours(1)));
+            await frontDesk.PostJsonAsync("/api/clients", ClinicArrangement.ClientRequest()).ShouldBe(HttpStatusCode.Created);
+            await Task.Delay(TimeSpan.FromMilliseconds(50));
+
+            var lagging = await (await client.GetAsync("/health/ready").ShouldBe(HttpStatusCode.ServiceUnavailable)).ReadJsonAsync();
+
+            Assert.Equal("lagging", lagging.GetProperty("status").GetString());
+            Assert.Contains(lagging.GetProperty("projections").EnumerateArray(), p => p.GetProperty("lagEvents").GetInt64() > 0);
+        }
+        finally
+        {
+            await TestDatabase.DropSchemaAsync(schema);
+        }
+    }
+}
