@@ -184,19 +184,14 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         {
             wakeup.Reader.TryRead(out _);
             var outcome = await ProcessBatchAsync(connection, projection, stopping);
-            if (outcome != BatchOutcome.InFlight)
-            {
-                inFlightWait = _options.InFlightRecheck;
-            }
             if (outcome == BatchOutcome.Processed)
             {
+                inFlightWait = _options.InFlightRecheck;
                 continue;
             }
-            var wait = outcome == BatchOutcome.InFlight ? inFlightWait : _options.PollInterval;
-            if (outcome == BatchOutcome.InFlight)
-            {
-                inFlightWait = TimeSpan.FromTicks(Math.Min(inFlightWait.Ticks * 2, Math.Max(_options.InFlightRecheckLimit.Ticks, _options.InFlightRecheck.Ticks)));
-            }
+            (var wait, inFlightWait) = outcome == BatchOutcome.InFlight
+                ? (inFlightWait, TimeSpan.FromTicks(Math.Max(Math.Min(inFlightWait.Ticks * 2, _options.InFlightRecheckLimit.Ticks), _options.InFlightRecheck.Ticks)))
+                : (_options.PollInterval, _options.InFlightRecheck);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             timeout.CancelAfter(wait);
             try
