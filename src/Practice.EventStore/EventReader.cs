@@ -19,16 +19,36 @@ internal static class EventReader
         NpgsqlCommand command, EventSerializer serializer, Func<string, bool> wanted, CancellationToken cancellationToken, bool tolerant = false)
     {
         var events = new List<StoredEvent>();
+        var metadata = new MetadataCache(serializer);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(Read(reader, serializer, wanted, tolerant));
+            events.Add(Read(reader, serializer, wanted, tolerant, metadata));
         }
         return events;
     }
 
+    /// <summary>
+    /// The events of one transaction share their metadata, so a run of equal texts is deserialized once:
+    /// for a rebuild or a catch-up, reading the metadata was as dear as reading the event itself.
+    /// </summary>
+    internal sealed class MetadataCache(EventSerializer serializer)
+    {
+        private string? _json;
+        private EventMetadata? _metadata;
+
+        public EventMetadata Get(string json)
+        {
+            if (_metadata is null || !string.Equals(json, _json, StringComparison.Ordinal))
+            {
+                (_json, _metadata) = (json, serializer.DeserializeMetadata(json));
+            }
+            return _metadata;
+        }
+    }
+
     /// <summary>Events whose type is not wanted keep their position but are not deserialized (Data is null).</summary>
-    public static StoredEvent Read(NpgsqlDataReader reader, EventSerializer serializer, Func<string, bool> wanted, bool tolerant)
+    public static StoredEvent Read(NpgsqlDataReader reader, EventSerializer serializer, Func<string, bool> wanted, bool tolerant, MetadataCache metadata)
     {
         var typeName = reader.GetString(5);
         object? data = null;
@@ -51,7 +71,7 @@ internal static class EventReader
             TenantId: reader.GetString(4),
             TypeName: typeName,
             Data: data!,
-            Metadata: serializer.DeserializeMetadata(reader.GetString(7)),
+            Metadata: metadata.Get(reader.GetString(7)),
             Timestamp: reader.GetFieldValue<DateTimeOffset>(8),
             TransactionId: ulong.Parse(reader.GetString(9), System.Globalization.CultureInfo.InvariantCulture));
     }

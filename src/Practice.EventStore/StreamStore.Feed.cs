@@ -39,13 +39,14 @@ public sealed partial class StreamStore
 
         var events = new List<StoredEvent>();
         var scannedTo = after;
+        var metadata = new EventReader.MetadataCache(Serializer);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             scannedTo = new ProjectionPosition(ulong.Parse(reader.GetString(10), CultureInfo.InvariantCulture), reader.GetInt64(11));
             if (!reader.IsDBNull(0))
             {
-                events.Add(EventReader.Read(reader, Serializer, static _ => true, tolerant: false));
+                events.Add(EventReader.Read(reader, Serializer, static _ => true, tolerant: false, metadata));
             }
         }
         // A full page may leave more of the tenant's events in the window; otherwise the whole window is accounted for.
