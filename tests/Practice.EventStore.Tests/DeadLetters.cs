@@ -265,6 +265,38 @@ public sealed class DeadLettersInARebuild(DeadLettersFixture fixture) : IClassFi
         Assert.Equal(await DepositsAsync("IS NOT NULL"), await AmountsAsync());
     }
 
+    [Fact]
+    public async Task A_rebuild_that_cannot_apply_more_events_than_allowed_stops_and_leaves_everything_as_it_was()
+    {
+        fixture.Ledger.Broken = true;
+        try
+        {
+            await using (var session = _store.OpenSession("tenant-a"))
+            {
+                session.StartStream($"too-broken-{Guid.CreateVersion7()}", "account",
+                    new Deposited(LedgerProjection.PoisonAmount), new Deposited(LedgerProjection.PoisonAmount), new Deposited(4m));
+                await session.SaveChangesAsync();
+            }
+            var letters = (await _store.GetDeadLettersAsync("ledger")).Select(l => l.Id).ToList();
+            var ledger = await AmountsAsync();
+            var options = new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = fixture.Schema, RebuildMaxFailures = 1 };
+            TestEventTypes.Register(options);
+            options.AddAsyncProjection(fixture.Ledger);
+            await using var strict = StreamStore.Create(options);
+
+            var stopped = await Assert.ThrowsAsync<InvalidOperationException>(() => strict.RebuildProjectionAsync("ledger"));
+
+            Assert.Contains("more than 1 events could not be applied", stopped.Message, StringComparison.Ordinal);
+            Assert.IsType<PoisonedDepositException>(stopped.InnerException);
+            Assert.Equal(letters, (await _store.GetDeadLettersAsync("ledger")).Select(l => l.Id));
+            Assert.Equal(ledger, await AmountsAsync());
+        }
+        finally
+        {
+            fixture.Ledger.Broken = false;
+        }
+    }
+
     private async Task<List<Guid>> DepositIdsAsync(string amountCondition) =>
         (await Db.RowsAsync($"SELECT id::text FROM {fixture.Schema}.events WHERE type = 'money-deposited' AND (data->>'amount')::numeric {amountCondition}"))
             .Select(Guid.Parse).Order().ToList();

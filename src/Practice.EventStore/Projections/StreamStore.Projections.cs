@@ -339,6 +339,13 @@ public sealed partial class StreamStore
                     }
                     logger.LogError(exception, "Rebuild of {Projection} gave up on event {Sequence} ({Type}) after {Attempts} attempts.", projection.Name, stored.Sequence, stored.TypeName, attempt);
                     failures.Add(new RebuildFailure(stored, exception, attempt));
+                    if (failures.Count > Options.RebuildMaxFailures)
+                    {
+                        throw new InvalidOperationException(
+                            $"The rebuild of '{projection.Name}' stopped: more than {Options.RebuildMaxFailures:N0} events could not be applied, the last " +
+                            $"{stored.Sequence} ({stored.TypeName}: {exception.Message}). The live tables and dead letters are unchanged; fix the projection and rebuild again.",
+                            exception);
+                    }
                     break;
                 }
             }
