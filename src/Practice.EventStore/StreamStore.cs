@@ -58,7 +58,7 @@ public sealed partial class StreamStore : IAsyncDisposable
         var unpooled = new NpgsqlDataSourceBuilder(options.ConnectionString);
         ApplyPoolSettings(unpooled.ConnectionStringBuilder);
         unpooled.ConnectionStringBuilder.Pooling = false;
-        ApplyKeepAlives(unpooled.ConnectionStringBuilder);
+        ApplyKeepAlives(unpooled);
         return new StreamStore(options, pooled.Build(), unpooled.Build(), loggerFactory ?? NullLoggerFactory.Instance);
     }
 
@@ -79,15 +79,26 @@ public sealed partial class StreamStore : IAsyncDisposable
     /// The daemon's sessions hold leadership locks while idle. If a leader's host vanishes without closing its
     /// socket, the server would keep its session, and its locks, until the operating system gives up (about two
     /// hours on Linux); asking the server to probe the peer ends it in about a minute, and the standby takes over.
+    /// Set once the session is open rather than as a startup option, which poolers such as PgBouncer refuse.
     /// Keepalive queries let the listener notice a vanished server the same way.
     /// </summary>
-    private static void ApplyKeepAlives(NpgsqlConnectionStringBuilder connection)
+    private static void ApplyKeepAlives(NpgsqlDataSourceBuilder builder)
     {
-        const string probes = "-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3";
-        connection.Options = string.IsNullOrWhiteSpace(connection.Options) ? probes : $"{probes} {connection.Options}";
-        if (connection.KeepAlive == 0)
+        const string probes = "SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3";
+        builder.UsePhysicalConnectionInitializer(
+            connection =>
+            {
+                using var command = new NpgsqlCommand(probes, connection);
+                command.ExecuteNonQuery();
+            },
+            async connection =>
+            {
+                await using var command = new NpgsqlCommand(probes, connection);
+                await command.ExecuteNonQueryAsync();
+            });
+        if (builder.ConnectionStringBuilder.KeepAlive == 0)
         {
-            connection.KeepAlive = 30;
+            builder.ConnectionStringBuilder.KeepAlive = 30;
         }
     }
 

@@ -20,10 +20,11 @@ public sealed record DaemonOptions
     public TimeSpan InFlightRecheck { get; init; } = TimeSpan.FromMilliseconds(5);
 
     /// <summary>
-    /// The wait doubles while the same transaction stays open, up to this: one forgotten transaction must not
-    /// keep every projection polling every few milliseconds. A notification still wakes the daemon at once.
+    /// The wait doubles for as long as events stay held back, up to this: one forgotten transaction must not keep
+    /// every projection polling every few milliseconds. Small, because the end of what holds them back (another
+    /// projection's batch, say) notifies no one; a notification of new events still wakes the daemon at once.
     /// </summary>
-    public TimeSpan InFlightRecheckLimit { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan InFlightRecheckLimit { get; init; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
     /// How often an event is applied on its own before it is dead-lettered, once the batch it came in has failed
