@@ -109,6 +109,19 @@ public sealed class DaemonWakeUps : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_status_counts_lagging_events_up_to_the_limit_asked_for()
+    {
+        await using (var session = Store.OpenSession(Tenant))
+        {
+            session.StartStream($"unprojected-{Guid.NewGuid():N}", "account", new Opened("Ada"), new Deposited(1m), new Deposited(2m), new Deposited(3m), new Deposited(4m));
+            await session.SaveChangesAsync();
+        }
+
+        Assert.Equal(5, Assert.Single(await Store.GetProjectionStatusesAsync()).LagEvents);
+        Assert.Equal(2, Assert.Single(await Store.GetProjectionStatusesAsync(lagCountLimit: 2)).LagEvents);
+    }
+
+    [Fact]
     public async Task An_idle_daemon_polls_without_locking_its_checkpoint()
     {
         await using var daemon = await StartListeningDaemonAsync(TimeSpan.FromMilliseconds(20));

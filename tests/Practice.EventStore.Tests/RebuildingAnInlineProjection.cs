@@ -48,6 +48,11 @@ public sealed class RebuildingAnInlineProjection(RebuildingAnInlineProjectionFix
     public async Task A_rebuild_during_appends_loses_and_repeats_nothing()
     {
         await AppendAsync("inline-seed", 300);
+        // Rows lost and a row too many: only a swapped-in rebuild puts the table right.
+        await Db.ExecuteAsync($"""
+            DELETE FROM {fixture.Schema}.{Projection} WHERE seq % 7 = 0;
+            INSERT INTO {fixture.Schema}.{Projection} (seq, event_id, tx, stream_id, version, type) VALUES (0, gen_random_uuid(), '0', 'bogus', 1, 'bogus');
+            """);
         using var stop = new CancellationTokenSource();
         var writers = Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
         {
@@ -65,6 +70,27 @@ public sealed class RebuildingAnInlineProjection(RebuildingAnInlineProjectionFix
         await stop.CancelAsync();
         Assert.All(await Task.WhenAll(writers), appends => Assert.True(appends > 0));
 
+        await AssertLogHoldsEveryEventOnceAsync();
+    }
+
+    [Fact]
+    public async Task A_swap_that_a_long_reader_of_the_live_table_would_hold_up_fails_soon_and_changes_nothing()
+    {
+        await AppendAsync("inline-before-report", 3);
+        await using var report = new Npgsql.NpgsqlConnection(TestDatabase.ConnectionString);
+        await report.OpenAsync();
+        await using var reading = await report.BeginTransactionAsync();
+        await using (var read = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM {fixture.Schema}.{Projection}", report, reading))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        var stopped = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.RebuildProjectionAsync(Projection).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("could not swap in its tables", stopped.Message, StringComparison.Ordinal);
+        await reading.RollbackAsync();
+
+        // Appends held back by the swap went on once it gave up, and the live table kept up with them.
+        await AppendAsync("inline-after-report", 2);
         await AssertLogHoldsEveryEventOnceAsync();
     }
 

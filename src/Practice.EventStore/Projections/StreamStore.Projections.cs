@@ -20,6 +20,7 @@ public sealed partial class StreamStore
     public const int LagCountLimit = 1_000_000;
     private const int RebuildBatchSize = 5_000;
     private const string RebuildSuffix = "__rebuild";
+    private static readonly TimeSpan InlineSwapLockTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// A rebuild tries a failing event as often as the daemon does, but without pausing: it would pause inside its
@@ -184,6 +185,12 @@ public sealed partial class StreamStore
         {
             await RebuildAsync(connection, projection, progress, cancellationToken);
         }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable && Options.InlineProjections.Contains(projection))
+        {
+            throw new InvalidOperationException(
+                $"The rebuild of '{name}' could not swap in its tables within {InlineSwapLockTimeout.TotalSeconds:F0} s (a long transaction holds the live tables); nothing was changed. Run it again.",
+                exception);
+        }
         finally
         {
             // A broken connection lost the lock with its session; unlocking it would only hide why the rebuild failed.
@@ -260,6 +267,12 @@ public sealed partial class StreamStore
             var inline = Options.InlineProjections.Contains(projection);
             if (inline)
             {
+                // Every append of the store waits while the swap holds this, so neither it nor the swap's table
+                // locks may wait long, for a long report on the live table say: such a swap fails instead.
+                await using (var timeout = new NpgsqlCommand($"SET LOCAL lock_timeout = '{InlineSwapLockTimeout.TotalMilliseconds:F0}ms'", connection, swap))
+                {
+                    await timeout.ExecuteNonQueryAsync(cancellationToken);
+                }
                 await using var exclusive = new NpgsqlCommand(AppendStatements.InlineLockExclusive, connection, swap);
                 exclusive.Parameters.Add(new NpgsqlParameter { Value = Statements.InlineLockKey });
                 await exclusive.ExecuteNonQueryAsync(cancellationToken);
