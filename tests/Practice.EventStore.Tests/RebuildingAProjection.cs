@@ -91,11 +91,8 @@ public sealed class RebuildingAProjection(RebuildingAProjectionFixture fixture) 
             await Db.RowsAsync($"SELECT pg_get_serial_sequence('{fixture.Schema}.{Projection}', 'applied') UNION ALL SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = $1 AND c.relname LIKE '%rebuild%'", fixture.Schema));
     }
 
-    /// <summary>Rows lost and a row too many, behind the daemon's checkpoint: only a swapped-in rebuild puts the table right.</summary>
-    private Task DamageLiveTableAsync() => Db.ExecuteAsync($"""
-        DELETE FROM {fixture.Schema}.{Projection} WHERE seq % 7 = 0;
-        INSERT INTO {fixture.Schema}.{Projection} (seq, event_id, tx, stream_id, version, type) VALUES (0, gen_random_uuid(), '0', 'bogus', 1, 'bogus');
-        """);
+    /// <summary>Behind the daemon's checkpoint, so only a swapped-in rebuild puts the table right.</summary>
+    private Task DamageLiveTableAsync() => EventLogProjection.DamageAsync(fixture.Schema, Projection);
 
     private Task AppendAsync(string streamId, int events) => Accounts.StartAsync(_store, streamId, events);
 
