@@ -2,12 +2,7 @@ using Practice.Testing;
 
 namespace Practice.EventStore.Tests;
 
-public sealed class AppendingAndReadingFixture : StoreFixture
-{
-    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
-}
-
-public sealed class AppendingAndReading(AppendingAndReadingFixture fixture) : IClassFixture<AppendingAndReadingFixture>
+public sealed class AppendingAndReading(TestEventsFixture fixture) : IClassFixture<TestEventsFixture>
 {
     private readonly StreamStore _store = fixture.Store;
 

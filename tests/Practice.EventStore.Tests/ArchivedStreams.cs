@@ -2,12 +2,7 @@ using Practice.Testing;
 
 namespace Practice.EventStore.Tests;
 
-public sealed class ArchivedStreamsFixture : StoreFixture
-{
-    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
-}
-
-public sealed class ArchivedStreams(ArchivedStreamsFixture fixture) : IClassFixture<ArchivedStreamsFixture>
+public sealed class ArchivedStreams(TestEventsFixture fixture) : IClassFixture<TestEventsFixture>
 {
     private readonly StreamStore _store = fixture.Store;
 

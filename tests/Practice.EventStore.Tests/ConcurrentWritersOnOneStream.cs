@@ -2,12 +2,7 @@ using Practice.Testing;
 
 namespace Practice.EventStore.Tests;
 
-public sealed class ConcurrentWritersOnOneStreamFixture : StoreFixture
-{
-    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
-}
-
-public sealed class ConcurrentWritersOnOneStream(ConcurrentWritersOnOneStreamFixture fixture) : IClassFixture<ConcurrentWritersOnOneStreamFixture>
+public sealed class ConcurrentWritersOnOneStream(TestEventsFixture fixture) : IClassFixture<TestEventsFixture>
 {
     private const int Writers = 50;
     private const int Rounds = 200;

@@ -3,12 +3,7 @@ using Practice.Testing;
 
 namespace Practice.EventStore.Tests;
 
-public sealed class EventMetadataIsStoredFixture : StoreFixture
-{
-    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
-}
-
-public sealed class EventMetadataIsStored(EventMetadataIsStoredFixture fixture) : IClassFixture<EventMetadataIsStoredFixture>, IDisposable
+public sealed class EventMetadataIsStored(TestEventsFixture fixture) : IClassFixture<TestEventsFixture>, IDisposable
 {
     // A source of its own, so the listener samples only this test's activities.
     private readonly ActivitySource _source = new($"{nameof(EventMetadataIsStored)}-{Guid.NewGuid():N}");

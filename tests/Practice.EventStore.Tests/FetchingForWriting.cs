@@ -2,12 +2,7 @@ using Practice.Testing;
 
 namespace Practice.EventStore.Tests;
 
-public sealed class FetchingForWritingFixture : StoreFixture
-{
-    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
-}
-
-public sealed class FetchingForWriting(FetchingForWritingFixture fixture) : IClassFixture<FetchingForWritingFixture>
+public sealed class FetchingForWriting(TestEventsFixture fixture) : IClassFixture<TestEventsFixture>
 {
     private const string Tenant = "tenant-fetch";
     private readonly StreamStore _store = fixture.Store;

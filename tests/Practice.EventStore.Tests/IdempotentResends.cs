@@ -2,12 +2,7 @@ using Practice.Testing;
 
 namespace Practice.EventStore.Tests;
 
-public sealed class IdempotentResendsFixture : StoreFixture
-{
-    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
-}
-
-public sealed class IdempotentResends(IdempotentResendsFixture fixture) : IClassFixture<IdempotentResendsFixture>
+public sealed class IdempotentResends(TestEventsFixture fixture) : IClassFixture<TestEventsFixture>
 {
     private readonly StreamStore _store = fixture.Store;
 

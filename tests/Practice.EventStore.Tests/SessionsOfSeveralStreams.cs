@@ -2,13 +2,8 @@ using Practice.Testing;
 
 namespace Practice.EventStore.Tests;
 
-public sealed class SessionsOfSeveralStreamsFixture : StoreFixture
-{
-    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
-}
-
 /// <summary>A session that writes several streams commits all or none of them, and a refusal costs no sequence number.</summary>
-public sealed class SessionsOfSeveralStreams(SessionsOfSeveralStreamsFixture fixture) : IClassFixture<SessionsOfSeveralStreamsFixture>
+public sealed class SessionsOfSeveralStreams(TestEventsFixture fixture) : IClassFixture<TestEventsFixture>
 {
     private readonly StreamStore _store = fixture.Store;
 

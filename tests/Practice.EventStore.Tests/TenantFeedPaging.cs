@@ -3,16 +3,11 @@ using Practice.Testing;
 
 namespace Practice.EventStore.Tests;
 
-public sealed class TenantFeedPagingFixture : StoreFixture
-{
-    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
-}
-
 /// <summary>
 /// A feed read walks a bounded window of all tenants' events, so a tenant's cursor moves on even when the
 /// window held none of its events. A window of ten stands in for the default, so a few dozen events span several.
 /// </summary>
-public sealed class TenantFeedPaging(TenantFeedPagingFixture fixture) : IClassFixture<TenantFeedPagingFixture>
+public sealed class TenantFeedPaging(TestEventsFixture fixture) : IClassFixture<TestEventsFixture>
 {
     private const int Window = 10;
     private readonly StreamStore _store = fixture.Store;

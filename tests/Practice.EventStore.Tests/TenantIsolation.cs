@@ -3,12 +3,7 @@ using Practice.Testing;
 
 namespace Practice.EventStore.Tests;
 
-public sealed class TenantIsolationFixture : StoreFixture
-{
-    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
-}
-
-public sealed class TenantIsolation(TenantIsolationFixture fixture) : IClassFixture<TenantIsolationFixture>
+public sealed class TenantIsolation(TestEventsFixture fixture) : IClassFixture<TestEventsFixture>
 {
     private readonly StreamStore _store = fixture.Store;
 

@@ -58,6 +58,12 @@ internal static class Db
     }
 }
 
+/// <summary>A store that knows the test event types and nothing else; each test class gets a schema of its own.</summary>
+public sealed class TestEventsFixture : StoreFixture
+{
+    protected override void Configure(StoreOptions options) => TestEventTypes.Register(options);
+}
+
 /// <summary>Starts an account stream: an opening and then deposits, <paramref name="events"/> in all.</summary>
 internal static class Accounts
 {
