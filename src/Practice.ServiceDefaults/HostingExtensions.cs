@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication;
@@ -103,19 +104,24 @@ public static class HostingExtensions
     private static void MapHealth(this WebApplication app)
     {
         app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).AllowAnonymous().ExcludeFromDescription();
-        app.MapGet("/health/ready", async (StreamStore store, PracticeSettings settings, CancellationToken cancellationToken) =>
+        // Anyone may probe readiness, but which projections exist, how far behind and how many events they gave up
+        // on is for the clinic's managers: the detail is there only with a manager's token.
+        app.MapGet("/health/ready", async (StreamStore store, PracticeSettings settings, ClaimsPrincipal caller, CancellationToken cancellationToken) =>
         {
             try
             {
                 var projections = await store.GetProjectionStatusesAsync(ReadinessLagCountLimit, cancellationToken);
-                var lagging = projections.Where(p => p.LagSeconds > settings.MaxProjectionLagSeconds).Select(p => p.Name).ToList();
-                var body = new
-                {
-                    status = lagging.Count == 0 ? "ready" : "lagging",
-                    database = "reachable",
-                    projections = projections.Select(p => new { p.Name, checkpoint = p.Checkpoint.ToString(), p.LagEvents, p.LagSeconds, p.DeadLetters }),
-                };
-                return lagging.Count == 0 ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+                var ready = projections.All(p => p.LagSeconds <= settings.MaxProjectionLagSeconds);
+                var status = ready ? "ready" : "lagging";
+                object body = caller.IsInRole(Roles.Manager)
+                    ? new
+                    {
+                        status,
+                        database = "reachable",
+                        projections = projections.Select(p => new { p.Name, checkpoint = p.Checkpoint.ToString(), p.LagEvents, p.LagSeconds, p.DeadLetters }),
+                    }
+                    : new { status, database = "reachable" };
+                return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             }
             catch (Exception exception) when (exception is Npgsql.NpgsqlException or TimeoutException)
             {

@@ -11,19 +11,36 @@ namespace Practice.Operations.Api.Tests.Health;
 public sealed class ReadinessTests(OperationsApi api) : IClassFixture<OperationsApi>
 {
     [Fact]
-    public async Task A_caught_up_api_is_live_and_ready_and_lists_every_projection_without_asking_who_calls()
+    public async Task A_caught_up_api_is_live_and_ready_to_anyone_and_lists_every_projection_to_a_manager()
     {
-        await api.As(ClinicArrangement.NewTenant(), Roles.FrontDesk).PostJsonAsync("/api/clients", ClinicArrangement.ClientRequest()).ShouldBe(HttpStatusCode.Created);
+        var tenant = ClinicArrangement.NewTenant();
+        await api.As(tenant, Roles.FrontDesk).PostJsonAsync("/api/clients", ClinicArrangement.ClientRequest()).ShouldBe(HttpStatusCode.Created);
         await api.WaitForViewsAsync();
         var anonymous = api.CreateClient();
 
         await anonymous.GetAsync("/health/live").ShouldBe(HttpStatusCode.OK);
-        var ready = await (await anonymous.GetAsync("/health/ready").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        var ready = await (await api.As(tenant, Roles.Manager).GetAsync("/health/ready").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
 
         Assert.Equal("ready", ready.GetProperty("status").GetString());
         var projections = ready.GetProperty("projections").EnumerateArray().ToList();
         Assert.Equal(PracticeProjections.All.Select(p => p.Name).Order(), projections.Select(p => p.GetProperty("name").GetString()!).Order());
         Assert.All(projections, p => Assert.Equal((0L, 0L), (p.GetProperty("lagEvents").GetInt64(), p.GetProperty("deadLetters").GetInt64())));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(Roles.FrontDesk)]
+    [InlineData(Roles.Therapist)]
+    [InlineData(Roles.Analyst)]
+    [InlineData(Roles.Integration)]
+    public async Task Readiness_names_no_projection_to_anyone_but_a_manager(string? role)
+    {
+        var client = role is null ? api.CreateClient() : api.As(ClinicArrangement.NewTenant(), role);
+
+        var ready = await (await client.GetAsync("/health/ready").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+
+        Assert.Equal(["database", "status"], ready.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal("ready", ready.GetProperty("status").GetString());
     }
 
     [Fact]
@@ -36,9 +53,10 @@ public sealed class ReadinessTests(OperationsApi api) : IClassFixture<Operations
             .UseSetting("Practice:MaxProjectionLagSeconds", "0"));
         try
         {
-            var client = stalled.CreateClient();
-            await client.GetAsync("/health/ready").ShouldBe(HttpStatusCode.OK);
             var tenant = ClinicArrangement.NewTenant();
+            var client = stalled.CreateClient();
+            client.DefaultRequestHeaders.Authorization = new("Bearer", TokenIssuer.Issue(new JwtSettings(), tenant, Roles.Manager, "manager@clinic", TimeSpan.FromHours(1)));
+            await client.GetAsync("/health/ready").ShouldBe(HttpStatusCode.OK);
             var frontDesk = stalled.CreateClient();
             frontDesk.DefaultRequestHeaders.Authorization = new("Bearer", TokenIssuer.Issue(new JwtSettings(), tenant, Roles.FrontDesk, "desk@clinic", TimeSpan.FromHours(1)));
             await frontDesk.PostJsonAsync("/api/clients", ClinicArrangement.ClientRequest()).ShouldBe(HttpStatusCode.Created);
@@ -48,6 +66,8 @@ public sealed class ReadinessTests(OperationsApi api) : IClassFixture<Operations
 
             Assert.Equal("lagging", lagging.GetProperty("status").GetString());
             Assert.Contains(lagging.GetProperty("projections").EnumerateArray(), p => p.GetProperty("lagEvents").GetInt64() > 0);
+            var anonymous = await (await stalled.CreateClient().GetAsync("/health/ready").ShouldBe(HttpStatusCode.ServiceUnavailable)).ReadJsonAsync();
+            Assert.Equal("lagging", anonymous.GetProperty("status").GetString());
         }
         finally
         {
