@@ -28,6 +28,11 @@ internal sealed class EventSerializer(StoreOptions options)
     public string SerializeMetadata(EventMetadata metadata)
     {
         var json = JsonSerializer.Serialize(metadata, _json);
+        var bytes = Encoding.UTF8.GetByteCount(json);
+        if (bytes > options.MaxMetadataBytes)
+        {
+            throw new MetadataTooLargeException(bytes, options.MaxMetadataBytes);
+        }
         return HasNulEscape(json) ? throw new UnstorableTextException("The session's metadata") : json;
     }
 

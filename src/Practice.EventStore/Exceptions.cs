@@ -47,6 +47,9 @@ public sealed class UnstorableTextException(string what)
 public sealed class EventTooLargeException(string streamId, int bytes, int limit)
     : EventStoreException($"An event for stream '{streamId}' is {bytes} bytes; the limit is {limit}.");
 
+public sealed class MetadataTooLargeException(int bytes, int limit)
+    : EventStoreException($"The session's metadata is {bytes} bytes; the limit is {limit}.");
+
 /// <summary>A stored event could not be deserialized for a projection (its type or shape is no longer known).</summary>
 public sealed class UndecodableEventException(long sequence, string typeName, string error)
     : EventStoreException($"Event {sequence} of type '{typeName}' could not be read: {error}");

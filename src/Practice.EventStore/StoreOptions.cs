@@ -27,6 +27,9 @@ public sealed partial class StoreOptions
     /// <summary>An event whose JSON is larger is refused before anything is written.</summary>
     public int MaxEventBytes { get; init; } = 512 * 1024;
 
+    /// <summary>A session whose metadata JSON is larger is refused before anything is written: it is copied onto every event.</summary>
+    public int MaxMetadataBytes { get; init; } = 16 * 1024;
+
     /// <summary>
     /// A rebuild that cannot apply more events than this stops and leaves the live tables and dead letters as they
     /// were: a projection that broken is fixed first, and every failure it kept would wait in memory for the swap.

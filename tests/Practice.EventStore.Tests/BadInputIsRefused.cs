@@ -135,6 +135,27 @@ public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task Metadata_over_the_size_limit_is_refused_with_its_size_and_nothing_of_the_session_is_written()
+    {
+        const int limit = 512;
+        await using var smallStore = StreamStore.Create(new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = fixture.Schema, MaxMetadataBytes = limit });
+        smallStore.Options.Events.Register<Note>("note");
+        var before = await RowCountsAsync();
+        await using var session = smallStore.OpenSession("tenant-a");
+        session.StartStream("notes-big-metadata", "notes", new Note("fits"));
+        session.Metadata = session.Metadata with { Headers = new Dictionary<string, string> { ["trace"] = new string('h', limit) } };
+
+        var refused = await Assert.ThrowsAsync<MetadataTooLargeException>(() => session.SaveChangesAsync());
+        Assert.Contains($"limit is {limit}", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, await RowCountsAsync());
+
+        session.Metadata = session.Metadata with { Headers = new Dictionary<string, string> { ["trace"] = "short" } };
+        await session.SaveChangesAsync();
+        Assert.Equal((before.Events + 1, before.Streams + 1), await RowCountsAsync());
+        Assert.Equal("short", (await session.FetchStreamAsync("notes-big-metadata"))[0].Metadata.Headers!["trace"]);
+    }
+
+    [Fact]
     public async Task Reading_an_event_whose_type_this_store_does_not_know_fails_with_its_name()
     {
         // Another version of the service wrote an event type this one has never heard of.
