@@ -168,18 +168,32 @@ public sealed class EventSession : IAsyncDisposable
             : null;
     }
 
-    /// <summary>Folds a stream into state; a missing stream gives <paramref name="initial"/> at version 0.</summary>
+    /// <summary>
+    /// Folds a stream into state; a missing stream gives <paramref name="initial"/> at version 0. Each event is
+    /// applied as its row arrives, so a long stream is never held whole, and only the columns a fold needs are read.
+    /// </summary>
     public async Task<(TState State, long Version)> AggregateStreamAsync<TState>(
         string streamId, TState initial, Func<TState, object, TState> apply, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(apply);
-        var events = await FetchStreamAsync(streamId, 0, cancellationToken);
+        ValidateStreamId(streamId);
+        await using var command = _store.DataSource.CreateCommand($"""
+            SELECT version, type, data::text
+              FROM {_store.Schema}.events
+             WHERE tenant_id = $1 AND stream_id = $2
+             ORDER BY version
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = TenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var state = initial;
-        foreach (var stored in events)
+        var version = 0L;
+        while (await reader.ReadAsync(cancellationToken))
         {
-            state = apply(state, stored.Data);
+            version = reader.GetInt64(0);
+            state = apply(state, _store.Serializer.Deserialize(reader.GetString(1), reader.GetString(2)));
         }
-        return (state, events.Count == 0 ? 0 : events[^1].Version);
+        return (state, version);
     }
 
     /// <summary>Loads state and version; appends through the returned stream expect that version.</summary>

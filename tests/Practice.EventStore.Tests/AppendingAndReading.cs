@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Practice.Testing;
 
 namespace Practice.EventStore.Tests;
@@ -51,5 +52,25 @@ public sealed class AppendingAndReading(TestEventsFixture fixture) : IClassFixtu
 
         var (state, version) = await session.AggregateStreamAsync("account-2", Account.Initial, Account.Apply);
         Assert.Equal((5m, 2L), (state.Balance, version));
+    }
+
+    [Fact]
+    public async Task Aggregating_a_long_stream_folds_every_event_once_in_version_order()
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("account-long", "account", new Opened("Long"));
+        await session.SaveChangesAsync();
+        for (var round = 0; round < 20; round++)
+        {
+            session.Append("account-long", "account", 1 + round * 100, Enumerable.Range(1, 100).Select(i => (object)new Deposited(round * 100 + i)).ToArray());
+            await session.SaveChangesAsync();
+        }
+
+        var (seen, version) = await session.AggregateStreamAsync("account-long", ImmutableList<object>.Empty, (folded, e) => folded.Add(e));
+
+        Assert.Equal(2_001L, version);
+        Assert.Equal(new Opened("Long"), seen[0]);
+        Assert.Equal(Enumerable.Range(1, 2_000).Select(i => (object)new Deposited(i)), seen.Skip(1));
+        Assert.Equal((ImmutableList<object>.Empty, 0L), await session.AggregateStreamAsync("account-none", ImmutableList<object>.Empty, (folded, e) => folded.Add(e)));
     }
 }
