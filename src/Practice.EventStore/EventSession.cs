@@ -59,6 +59,7 @@ public sealed class EventSession : IAsyncDisposable
     private readonly StreamStore _store;
     private readonly List<PendingAppend> _appends = [];
     private readonly List<string> _archives = [];
+    private readonly List<(string Sql, object[] Parameters)> _queuedCommands = [];
 
     internal EventSession(StreamStore store, string tenantId)
     {
@@ -139,6 +140,18 @@ public sealed class EventSession : IAsyncDisposable
         _archives.Add(streamId);
     }
 
+    /// <summary>
+    /// Queues a statement (positional parameters, $1 on) to run in this session's transaction after its appends and
+    /// archives, so what it records commits exactly when they do and not otherwise. The text is the caller's: it must
+    /// keep to this session's tenant itself.
+    /// </summary>
+    public void QueueSqlCommand(string sql, params object[] parameters)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        ArgumentNullException.ThrowIfNull(parameters);
+        _queuedCommands.Add((sql, parameters));
+    }
+
     public async Task<IReadOnlyList<StoredEvent>> FetchStreamAsync(string streamId, long fromVersion = 0, CancellationToken cancellationToken = default)
     {
         ValidateStreamId(streamId);
@@ -211,7 +224,7 @@ public sealed class EventSession : IAsyncDisposable
     /// </summary>
     public async Task<IReadOnlyList<AppendResult>> SaveChangesAsync(CancellationToken cancellationToken = default)
     {
-        if (_appends.Count == 0 && _archives.Count == 0)
+        if (_appends.Count == 0 && _archives.Count == 0 && _queuedCommands.Count == 0)
         {
             return [];
         }
@@ -238,6 +251,7 @@ public sealed class EventSession : IAsyncDisposable
 
         _appends.Clear();
         _archives.Clear();
+        _queuedCommands.Clear();
         var appended = 0;
         foreach (var result in results)
         {
@@ -273,7 +287,7 @@ public sealed class EventSession : IAsyncDisposable
         }
         var inline = _store.Options.InlineProjections;
         // A declined append or a missing archived stream must take the session's other writes back with it.
-        var needsTransaction = inline.Count > 0 || _appends.Count + _archives.Count > 1;
+        var needsTransaction = inline.Count > 0 || _appends.Count + _archives.Count + _queuedCommands.Count > 1;
         await using var connection = needsTransaction ? await _store.DataSource.OpenConnectionAsync(cancellationToken) : null;
         await using var transaction = connection is null ? null : await connection.BeginTransactionAsync(cancellationToken);
         // A lone write borrows a pooled connection for exactly its one round trip. Its batch is still one
@@ -321,6 +335,16 @@ public sealed class EventSession : IAsyncDisposable
         if (inline.Count > 0)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand(AppendStatements.CurrentTransaction));
+        }
+        // Last, so that whatever result sets they return are left unread behind everything this session reads.
+        foreach (var (sql, parameters) in _queuedCommands)
+        {
+            var queued = new NpgsqlBatchCommand(sql);
+            foreach (var parameter in parameters)
+            {
+                queued.Parameters.Add(new NpgsqlParameter { Value = parameter });
+            }
+            batch.BatchCommands.Add(queued);
         }
 
         var results = new List<AppendResult>(_appends.Count);
@@ -378,12 +402,9 @@ public sealed class EventSession : IAsyncDisposable
                         await reader.NextResultAsync(cancellationToken);
                     }
                 }
+                // An archive returns no result set, so the reader is already at the transaction's id.
                 if (inline.Count > 0)
                 {
-                    for (var i = 0; i < archives.Count; i++)
-                    {
-                        await reader.NextResultAsync(cancellationToken);
-                    }
                     await reader.ReadAsync(cancellationToken);
                     if (!reader.IsDBNull(0))
                     {
@@ -625,6 +646,7 @@ public sealed class EventSession : IAsyncDisposable
     {
         _appends.Clear();
         _archives.Clear();
+        _queuedCommands.Clear();
         return ValueTask.CompletedTask;
     }
 

@@ -88,6 +88,43 @@ public sealed class InlineProjectionsShareTheAppendTransaction(InlineProjections
         Assert.Equal(0, await Db.CountAsync(fixture.Schema, "inline_balances", "stream_id IN ('account-fine', 'account-bad')"));
     }
 
+    [Fact]
+    public async Task A_stream_is_archived_in_a_store_with_inline_projections()
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("account-closing", "account", new Opened("Gil"), new Deposited(2m));
+        await session.SaveChangesAsync();
+
+        session.ArchiveStream("account-closing");
+        await session.SaveChangesAsync();
+
+        Assert.True((await session.FetchStreamInfoAsync("account-closing"))!.Archived);
+    }
+
+    [Fact]
+    public async Task A_queued_statement_commits_beside_the_inline_rows_and_is_undone_with_them()
+    {
+        var marks = $"{fixture.Schema}.inline_marks";
+        await Db.ExecuteAsync($"CREATE TABLE IF NOT EXISTS {marks} (mark text NOT NULL)");
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("account-to-archive", "account", new Opened("Eve"));
+        await session.SaveChangesAsync();
+
+        // A statement that returns rows, queued beside an archive, must not upset how the session reads its batch.
+        session.StartStream("account-marked", "account", new Opened("Flo"), new Deposited(6m));
+        session.ArchiveStream("account-to-archive");
+        session.QueueSqlCommand($"INSERT INTO {marks} (mark) VALUES ($1) RETURNING mark", "kept");
+        await session.SaveChangesAsync();
+
+        session.Append("account-marked", "account", 2, new Deposited(-1m));
+        session.QueueSqlCommand($"INSERT INTO {marks} (mark) VALUES ($1)", "undone");
+        await Assert.ThrowsAsync<NegativeDepositException>(() => session.SaveChangesAsync());
+
+        Assert.Equal(["kept"], await Db.RowsAsync($"SELECT mark FROM {marks}"));
+        Assert.Equal(6m, await BalanceAsync("account-marked"));
+        Assert.True((await session.FetchStreamInfoAsync("account-to-archive"))!.Archived);
+    }
+
     private Task<decimal> BalanceAsync(string streamId) =>
         Db.ScalarAsync<decimal>($"SELECT balance FROM {fixture.Schema}.inline_balances WHERE stream_id = $1", streamId);
 }
