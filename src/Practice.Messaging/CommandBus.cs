@@ -122,10 +122,16 @@ public sealed class CommandBus(StreamStore store, CommandRegistry registry)
         IEnumerable<StreamEvents> targets = decision.IsMultiStream
             ? decision.Streams
             : decision.Events.Count == 0 ? [] : [ToOwnStream(registration, command, decision)];
+        var appending = false;
         foreach (var target in targets)
         {
             session.Append(target.StreamId, target.StreamType, context.VersionOf(target.StreamId),
                 target.Events.Select(e => new NewEvent(Guid.CreateVersion7(), e)));
+            appending = true;
+        }
+        if (appending)
+        {
+            IdempotencyScope.RecordCommit(session, store.Schema);
         }
         return new CommandResult(null, await session.SaveChangesAsync(cancellationToken));
     }

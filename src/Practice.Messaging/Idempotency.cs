@@ -6,8 +6,30 @@ using Practice.EventStore;
 namespace Practice.Messaging;
 
 /// <summary>
+/// The Idempotency-Key of the request being handled. A command it runs records, in the transaction of its own
+/// appends, that the key's request committed: a request that dies after that commit but before its answer is
+/// stored is then never run again.
+/// </summary>
+public static class IdempotencyScope
+{
+    private static readonly AsyncLocal<(string Tenant, string Key)?> Current = new();
+
+    internal static void Enter(string tenant, string key) => Current.Value = (tenant, key);
+
+    internal static void RecordCommit(EventSession session, string schema)
+    {
+        if (Current.Value is var (tenant, key) && tenant == session.TenantId)
+        {
+            session.QueueSqlCommand($"UPDATE {schema}.idempotency_keys SET committed_at = now() WHERE tenant_id = $1 AND key = $2", tenant, key);
+        }
+    }
+}
+
+/// <summary>
 /// Idempotency-Key on POST: the first request with a key runs and its answer is stored; the same key
 /// with the same body gets that answer again without running twice; the same key with another body is a 422.
+/// A request that committed but whose answer was lost (the process died, or it failed after its commit) is not
+/// run again: the key answers 409 idempotency-answer-lost.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore store)
 {
@@ -46,6 +68,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
                 context.Response.Headers["Idempotent-Replayed"] = "true";
                 await context.Response.Body.WriteAsync(stored.Body, context.RequestAborted);
                 return;
+            case { Committed: true, Abandoned: true }:
+                await WriteProblem(context, 409, AnswerLostTitle, AnswerLostDetail, AnswerLostCode);
+                return;
             case not null:
                 await WriteProblem(context, 409, "Request in progress", "A request with this Idempotency-Key is still being processed.");
                 return;
@@ -54,18 +79,36 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
         context.Response.Body = buffer;
+        IdempotencyScope.Enter(tenant, key);
         try
         {
             await next(context);
+        }
+        catch
+        {
+            await ReleaseAsync(tenant, key);
+            throw;
         }
         finally
         {
             context.Response.Body = original;
         }
         var body = buffer.ToArray();
-        await CompleteAsync(tenant, key, context.Response.StatusCode, context.Response.ContentType, body);
+        if (context.Response.StatusCode >= 500)
+        {
+            await ReleaseAsync(tenant, key);
+        }
+        else
+        {
+            await CompleteAsync(tenant, key, context.Response.StatusCode, context.Response.ContentType, body);
+        }
         await original.WriteAsync(body, context.RequestAborted);
     }
+
+    private const string AnswerLostTitle = "Request already carried out";
+    private const string AnswerLostDetail =
+        "A request with this Idempotency-Key was carried out, but its answer was lost; it will not run again. Read the resource to see its state.";
+    private const string AnswerLostCode = "idempotency-answer-lost";
 
     private static async Task<string> HashRequestAsync(HttpRequest request)
     {
@@ -81,7 +124,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         return Convert.ToHexString(sha.GetHashAndReset());
     }
 
-    private sealed record StoredAnswer(string Hash, int? StatusCode, string? ContentType, byte[] Body);
+    private sealed record StoredAnswer(string Hash, int? StatusCode, string? ContentType, byte[] Body, bool Committed, bool Abandoned);
 
     /// <summary>Returns null when this request now owns the key, else what is stored under it.</summary>
     private async Task<StoredAnswer?> ReserveAsync(string tenant, string key, string hash, CancellationToken cancellationToken)
@@ -90,9 +133,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
             WITH taken AS (
                 INSERT INTO {store.Schema}.idempotency_keys AS k (tenant_id, key, request_hash) VALUES ($1, $2, $3)
                 ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now()
-                 WHERE k.status_code IS NULL AND k.created_at < now() - $4
+                 WHERE k.status_code IS NULL AND k.committed_at IS NULL AND k.created_at < now() - $4
                 RETURNING 1)
-            SELECT request_hash, status_code, content_type, response FROM {store.Schema}.idempotency_keys
+            SELECT request_hash, status_code, content_type, response, committed_at IS NOT NULL, created_at < now() - $4
+              FROM {store.Schema}.idempotency_keys
              WHERE tenant_id = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM taken)
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = tenant });
@@ -107,30 +151,48 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         return new StoredAnswer(reader.GetString(0),
             reader.IsDBNull(1) ? null : reader.GetInt32(1),
             reader.IsDBNull(2) ? null : reader.GetString(2),
-            reader.IsDBNull(3) ? [] : reader.GetFieldValue<byte[]>(3));
+            reader.IsDBNull(3) ? [] : reader.GetFieldValue<byte[]>(3),
+            reader.GetBoolean(4), reader.GetBoolean(5));
     }
 
-    /// <summary>A server error is not an answer worth repeating: the key is released so a retry runs again.</summary>
-    private async Task CompleteAsync(string tenant, string key, int status, string? contentType, byte[] body)
+    private Task CompleteAsync(string tenant, string key, int status, string? contentType, byte[] body) =>
+        ExecuteAsync($"UPDATE {store.Schema}.idempotency_keys SET status_code = $3, content_type = $4, response = $5 WHERE tenant_id = $1 AND key = $2",
+            tenant, key, status, (object?)contentType ?? DBNull.Value, body);
+
+    /// <summary>
+    /// A server error is not an answer worth repeating: if nothing committed, the key is released so a retry runs
+    /// again; if the command did commit, the key keeps, as its answer, that it was carried out.
+    /// </summary>
+    private Task ReleaseAsync(string tenant, string key) =>
+        ExecuteAsync($"""
+            WITH released AS (
+                DELETE FROM {store.Schema}.idempotency_keys WHERE tenant_id = $1 AND key = $2 AND committed_at IS NULL)
+            UPDATE {store.Schema}.idempotency_keys SET status_code = 409, content_type = $3, response = $4
+             WHERE tenant_id = $1 AND key = $2 AND committed_at IS NOT NULL
+            """, tenant, key, ProblemContentType, Problem(409, AnswerLostTitle, AnswerLostDetail, AnswerLostCode));
+
+    private async Task ExecuteAsync(string sql, params object[] parameters)
     {
-        await using var command = store.DataSource.CreateCommand(status >= 500
-            ? $"DELETE FROM {store.Schema}.idempotency_keys WHERE tenant_id = $1 AND key = $2"
-            : $"UPDATE {store.Schema}.idempotency_keys SET status_code = $3, content_type = $4, response = $5 WHERE tenant_id = $1 AND key = $2");
-        command.Parameters.Add(new NpgsqlParameter { Value = tenant });
-        command.Parameters.Add(new NpgsqlParameter { Value = key });
-        if (status < 500)
+        await using var command = store.DataSource.CreateCommand(sql);
+        foreach (var parameter in parameters)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = status });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)contentType ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = body });
+            command.Parameters.Add(parameter is DBNull
+                ? new NpgsqlParameter { Value = parameter, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text }
+                : new NpgsqlParameter { Value = parameter });
         }
+        // The answer is recorded even when the caller has gone: a retry must find it.
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    private static Task WriteProblem(HttpContext context, int status, string title, string detail)
+    private const string ProblemContentType = "application/problem+json";
+
+    private static byte[] Problem(int status, string title, string detail, string code) =>
+        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { type = $"https://httpstatuses.io/{status}", title, status, detail, code });
+
+    private static async Task WriteProblem(HttpContext context, int status, string title, string detail, string code = "idempotency")
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(new { type = $"https://httpstatuses.io/{status}", title, status, detail, code = "idempotency" },
-            (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json");
+        context.Response.ContentType = ProblemContentType;
+        await context.Response.Body.WriteAsync(Problem(status, title, detail, code), context.RequestAborted);
     }
 }

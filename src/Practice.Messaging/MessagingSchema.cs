@@ -21,6 +21,7 @@ public static class MessagingSchema
                 response     bytea,
                 created_at   timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (tenant_id, key));
+            ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS committed_at timestamptz;
             CREATE TABLE IF NOT EXISTS {schema}.scheduled_messages (
                 id           uuid        PRIMARY KEY,
                 tenant_id    text        NOT NULL,

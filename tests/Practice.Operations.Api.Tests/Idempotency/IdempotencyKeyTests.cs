@@ -9,9 +9,9 @@ namespace Practice.Operations.Api.Tests.Idempotency;
 
 public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<OperationsApi>
 {
-    private static async Task<HttpResponseMessage> PostWithKeyAsync(HttpClient client, string key, object body)
+    private static async Task<HttpResponseMessage> PostWithKeyAsync(HttpClient client, string key, object body, string url = "/api/appointments")
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/appointments") { Content = JsonContent.Create(body, options: OperationsApi.Json) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body, options: OperationsApi.Json) };
         request.Headers.Add("Idempotency-Key", key);
         return await client.SendAsync(request);
     }
@@ -62,5 +62,56 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
 
         // Shows the replay above is the key's doing: a plain retry reaches the domain.
         await frontDesk.PostJsonAsync("/api/appointments", body).ShouldBeProblem(HttpStatusCode.Conflict, code: "double-booking");
+    }
+
+    /// <summary>What a process that died after the command's commit, before it stored the answer, leaves behind.</summary>
+    private async Task LoseTheAnswerAsync(string tenant, string key, TimeSpan age, bool committed)
+    {
+        await using var command = api.Store.DataSource.CreateCommand($"""
+            UPDATE {api.Schema}.idempotency_keys
+               SET status_code = NULL, content_type = NULL, response = NULL, created_at = now() - $3,
+                   committed_at = CASE WHEN $4 THEN committed_at END
+             WHERE tenant_id = $1 AND key = $2 AND committed_at IS NOT NULL
+            """);
+        command.Parameters.AddWithValue(tenant);
+        command.Parameters.AddWithValue(key);
+        command.Parameters.AddWithValue(age);
+        command.Parameters.AddWithValue(committed);
+        Assert.Equal(1, await command.ExecuteNonQueryAsync());
+    }
+
+    [Fact]
+    public async Task A_request_that_committed_but_lost_its_answer_is_never_run_again()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var frontDesk = api.As(tenant, Roles.FrontDesk);
+        var key = Guid.NewGuid().ToString();
+        var body = ClinicArrangement.ClientRequest();
+        await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
+        var registered = await api.CountEventsAsync();
+
+        await LoseTheAnswerAsync(tenant, key, TimeSpan.Zero, committed: true);
+        await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBeProblem(HttpStatusCode.Conflict, code: "idempotency");
+        await LoseTheAnswerAsync(tenant, key, TimeSpan.FromMinutes(3), committed: true);
+        await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBeProblem(HttpStatusCode.Conflict, code: "idempotency-answer-lost");
+
+        Assert.Equal(registered, await api.CountEventsAsync());
+    }
+
+    [Fact]
+    public async Task A_request_that_died_before_committing_is_run_by_a_retry_once_its_reservation_is_abandoned()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var frontDesk = api.As(tenant, Roles.FrontDesk);
+        var key = Guid.NewGuid().ToString();
+        var body = ClinicArrangement.ClientRequest();
+        var first = await (await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
+        var registered = await api.CountEventsAsync();
+
+        await LoseTheAnswerAsync(tenant, key, TimeSpan.FromMinutes(3), committed: false);
+        var retried = await (await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
+
+        Assert.NotEqual(first.GetProperty("clientId").GetGuid(), retried.GetProperty("clientId").GetGuid());
+        Assert.True(await api.CountEventsAsync() > registered);
     }
 }
