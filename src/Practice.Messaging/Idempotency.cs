@@ -12,15 +12,19 @@ namespace Practice.Messaging;
 /// </summary>
 public static class IdempotencyScope
 {
-    private static readonly AsyncLocal<(string Tenant, string Key)?> Current = new();
+    private static readonly AsyncLocal<(string Tenant, string Key, Guid Owner)?> Current = new();
 
-    internal static void Enter(string tenant, string key) => Current.Value = (tenant, key);
+    internal static void Enter(string tenant, string key, Guid owner) => Current.Value = (tenant, key, owner);
 
+    /// <summary>
+    /// Marks the key committed, or fails the command's transaction when a retry has taken the key over from this
+    /// request (it ran past the abandonment time): then only one of the two can commit.
+    /// </summary>
     internal static void RecordCommit(EventSession session, string schema)
     {
-        if (Current.Value is var (tenant, key) && tenant == session.TenantId)
+        if (Current.Value is var (tenant, key, owner) && tenant == session.TenantId)
         {
-            session.QueueSqlCommand($"UPDATE {schema}.idempotency_keys SET committed_at = now() WHERE tenant_id = $1 AND key = $2", tenant, key);
+            session.QueueSqlCommand($"SELECT {schema}.idempotency_committed($1, $2, $3)", tenant, key, owner);
         }
     }
 }
@@ -56,7 +60,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
 
         context.Request.EnableBuffering();
         var hash = await HashRequestAsync(context.Request);
-        var stored = await ReserveAsync(tenant, key, hash, context.RequestAborted);
+        // Identifies this request's hold on the key, so a request that was taken over cannot commit or answer for it.
+        var owner = Guid.NewGuid();
+        var stored = await ReserveAsync(tenant, key, hash, owner, context.RequestAborted);
         switch (stored)
         {
             case { Hash: var storedHash } when storedHash != hash:
@@ -79,14 +85,22 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         var original = context.Response.Body;
         await using var buffer = new MemoryStream();
         context.Response.Body = buffer;
-        IdempotencyScope.Enter(tenant, key);
+        IdempotencyScope.Enter(tenant, key, owner);
         try
         {
             await next(context);
         }
+        catch (PostgresException exception) when (exception.SqlState == IdempotencySchemaCodes.TakenOver)
+        {
+            context.Response.Body = original;
+            context.Response.Clear();
+            await WriteProblem(context, 409, "Request taken over",
+                "A retry with this Idempotency-Key took this request over after it ran too long; this one was not carried out.");
+            return;
+        }
         catch
         {
-            await ReleaseAsync(tenant, key);
+            await ReleaseAsync(tenant, key, owner);
             throw;
         }
         finally
@@ -96,11 +110,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         var body = buffer.ToArray();
         if (context.Response.StatusCode >= 500)
         {
-            await ReleaseAsync(tenant, key);
+            await ReleaseAsync(tenant, key, owner);
         }
         else
         {
-            await CompleteAsync(tenant, key, context.Response.StatusCode, context.Response.ContentType, body);
+            await CompleteAsync(tenant, key, owner, context.Response.StatusCode, context.Response.ContentType, body);
         }
         await original.WriteAsync(body, context.RequestAborted);
     }
@@ -127,12 +141,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
     private sealed record StoredAnswer(string Hash, int? StatusCode, string? ContentType, byte[] Body, bool Committed, bool Abandoned);
 
     /// <summary>Returns null when this request now owns the key, else what is stored under it.</summary>
-    private async Task<StoredAnswer?> ReserveAsync(string tenant, string key, string hash, CancellationToken cancellationToken)
+    private async Task<StoredAnswer?> ReserveAsync(string tenant, string key, string hash, Guid owner, CancellationToken cancellationToken)
     {
         await using var command = store.DataSource.CreateCommand($"""
             WITH taken AS (
-                INSERT INTO {store.Schema}.idempotency_keys AS k (tenant_id, key, request_hash) VALUES ($1, $2, $3)
-                ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now()
+                INSERT INTO {store.Schema}.idempotency_keys AS k (tenant_id, key, request_hash, owner) VALUES ($1, $2, $3, $5)
+                ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now(), owner = excluded.owner
                  WHERE k.status_code IS NULL AND k.committed_at IS NULL AND k.created_at < now() - $4
                 RETURNING 1)
             SELECT request_hash, status_code, content_type, response, committed_at IS NOT NULL, created_at < now() - $4
@@ -143,6 +157,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         command.Parameters.Add(new NpgsqlParameter { Value = key });
         command.Parameters.Add(new NpgsqlParameter { Value = hash });
         command.Parameters.Add(new NpgsqlParameter { Value = AbandonedAfter });
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -155,21 +170,21 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
             reader.GetBoolean(4), reader.GetBoolean(5));
     }
 
-    private Task CompleteAsync(string tenant, string key, int status, string? contentType, byte[] body) =>
-        ExecuteAsync($"UPDATE {store.Schema}.idempotency_keys SET status_code = $3, content_type = $4, response = $5 WHERE tenant_id = $1 AND key = $2",
-            tenant, key, status, (object?)contentType ?? DBNull.Value, body);
+    private Task CompleteAsync(string tenant, string key, Guid owner, int status, string? contentType, byte[] body) =>
+        ExecuteAsync($"UPDATE {store.Schema}.idempotency_keys SET status_code = $4, content_type = $5, response = $6 WHERE tenant_id = $1 AND key = $2 AND owner = $3",
+            tenant, key, owner, status, (object?)contentType ?? DBNull.Value, body);
 
     /// <summary>
     /// A server error is not an answer worth repeating: if nothing committed, the key is released so a retry runs
     /// again; if the command did commit, the key keeps, as its answer, that it was carried out.
     /// </summary>
-    private Task ReleaseAsync(string tenant, string key) =>
+    private Task ReleaseAsync(string tenant, string key, Guid owner) =>
         ExecuteAsync($"""
             WITH released AS (
-                DELETE FROM {store.Schema}.idempotency_keys WHERE tenant_id = $1 AND key = $2 AND committed_at IS NULL)
-            UPDATE {store.Schema}.idempotency_keys SET status_code = 409, content_type = $3, response = $4
-             WHERE tenant_id = $1 AND key = $2 AND committed_at IS NOT NULL
-            """, tenant, key, ProblemContentType, Problem(409, AnswerLostTitle, AnswerLostDetail, AnswerLostCode));
+                DELETE FROM {store.Schema}.idempotency_keys WHERE tenant_id = $1 AND key = $2 AND owner = $3 AND committed_at IS NULL)
+            UPDATE {store.Schema}.idempotency_keys SET status_code = 409, content_type = $4, response = $5
+             WHERE tenant_id = $1 AND key = $2 AND owner = $3 AND committed_at IS NOT NULL
+            """, tenant, key, owner, ProblemContentType, Problem(409, AnswerLostTitle, AnswerLostDetail, AnswerLostCode));
 
     private async Task ExecuteAsync(string sql, params object[] parameters)
     {

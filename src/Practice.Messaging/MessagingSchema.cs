@@ -2,6 +2,12 @@ using Npgsql;
 
 namespace Practice.Messaging;
 
+internal static class IdempotencySchemaCodes
+{
+    /// <summary>Raised in a command's transaction when its request no longer owns its Idempotency-Key.</summary>
+    public const string TakenOver = "PX412";
+}
+
 /// <summary>The tables the command pipeline owns, beside the event store's in the same schema.</summary>
 public static class MessagingSchema
 {
@@ -22,6 +28,15 @@ public static class MessagingSchema
                 created_at   timestamptz NOT NULL DEFAULT now(),
                 PRIMARY KEY (tenant_id, key));
             ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS committed_at timestamptz;
+            ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS owner uuid;
+            CREATE OR REPLACE FUNCTION {schema}.idempotency_committed(p_tenant text, p_key text, p_owner uuid) RETURNS void
+            LANGUAGE plpgsql AS $fn$
+            BEGIN
+                UPDATE {schema}.idempotency_keys SET committed_at = now() WHERE tenant_id = p_tenant AND key = p_key AND owner = p_owner;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'A retry took over Idempotency-Key %; this request must not commit.', p_key USING ERRCODE = '{IdempotencySchemaCodes.TakenOver}';
+                END IF;
+            END $fn$;
             CREATE TABLE IF NOT EXISTS {schema}.scheduled_messages (
                 id           uuid        PRIMARY KEY,
                 tenant_id    text        NOT NULL,
