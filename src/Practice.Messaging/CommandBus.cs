@@ -68,7 +68,14 @@ public sealed class CommandBus(StreamStore store, CommandRegistry registry)
 
     public StreamStore Store => store;
 
-    public async Task<CommandResult> SendAsync(string tenantId, string userId, object command, CancellationToken cancellationToken = default)
+    public Task<CommandResult> SendAsync(string tenantId, string userId, object command, CancellationToken cancellationToken = default) =>
+        SendAsync(tenantId, userId, command, onAppend: null, cancellationToken);
+
+    /// <param name="onAppend">
+    /// Called on the session of an attempt that appends, before it commits: what it queues there
+    /// (<see cref="EventSession.QueueSqlCommand"/>) commits exactly with the command's events.
+    /// </param>
+    public async Task<CommandResult> SendAsync(string tenantId, string userId, object command, Action<EventSession>? onAppend, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         var registration = _handlers.GetValueOrDefault(command.GetType())
@@ -84,7 +91,7 @@ public sealed class CommandBus(StreamStore store, CommandRegistry registry)
             {
                 try
                 {
-                    var result = await AttemptAsync(registration, tenantId, userId, command, cancellationToken);
+                    var result = await AttemptAsync(registration, tenantId, userId, command, onAppend, cancellationToken);
                     outcome = result.Succeeded ? "accepted" : "rejected";
                     activity?.SetTag("practice.outcome", outcome);
                     return result;
@@ -108,7 +115,8 @@ public sealed class CommandBus(StreamStore store, CommandRegistry registry)
         }
     }
 
-    private async Task<CommandResult> AttemptAsync(CommandRegistration registration, string tenantId, string userId, object command, CancellationToken cancellationToken)
+    private async Task<CommandResult> AttemptAsync(
+        CommandRegistration registration, string tenantId, string userId, object command, Action<EventSession>? onAppend, CancellationToken cancellationToken)
     {
         await using var session = store.OpenSession(tenantId);
         session.Metadata = session.Metadata with { UserId = userId, Headers = new Dictionary<string, string> { ["command"] = command.GetType().Name } };
@@ -132,6 +140,7 @@ public sealed class CommandBus(StreamStore store, CommandRegistry registry)
         if (appending)
         {
             IdempotencyScope.RecordCommit(session, store.Schema);
+            onAppend?.Invoke(session);
         }
         return new CommandResult(null, await session.SaveChangesAsync(cancellationToken));
     }

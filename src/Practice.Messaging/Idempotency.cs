@@ -90,7 +90,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         {
             await next(context);
         }
-        catch (PostgresException exception) when (exception.SqlState == IdempotencySchemaCodes.TakenOver)
+        catch (PostgresException exception) when (exception.SqlState == MessagingSqlStates.TakenOver)
         {
             context.Response.Body = original;
             context.Response.Clear();

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Practice.Messaging;
 
@@ -24,7 +23,13 @@ public sealed class MessagingHostedService(CommandBus bus, ScheduledMessageRunne
             {
                 await runner.RunDueAsync(stoppingToken);
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            // The runner keeps a failing message to itself; what reaches here is the database being away. The host
+            // stays up either way and tries again on the next tick.
+            catch (Exception exception)
             {
                 logger.LogWarning(exception, "Scheduled messages could not run; trying again in {Interval}.", Interval);
             }

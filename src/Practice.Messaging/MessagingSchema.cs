@@ -2,9 +2,12 @@ using Npgsql;
 
 namespace Practice.Messaging;
 
-internal static class IdempotencySchemaCodes
+internal static class MessagingSqlStates
 {
-    /// <summary>Raised in a command's transaction when its request no longer owns its Idempotency-Key.</summary>
+    /// <summary>
+    /// Raised in a command's transaction when whoever runs it no longer owns the work: its request's
+    /// Idempotency-Key, or its claim on a scheduled message, was taken over after it ran too long.
+    /// </summary>
     public const string TakenOver = "PX412";
 }
 
@@ -34,7 +37,7 @@ public static class MessagingSchema
             BEGIN
                 UPDATE {schema}.idempotency_keys SET committed_at = now() WHERE tenant_id = p_tenant AND key = p_key AND owner = p_owner;
                 IF NOT FOUND THEN
-                    RAISE EXCEPTION 'A retry took over Idempotency-Key %; this request must not commit.', p_key USING ERRCODE = '{IdempotencySchemaCodes.TakenOver}';
+                    RAISE EXCEPTION 'A retry took over Idempotency-Key %; this request must not commit.', p_key USING ERRCODE = '{MessagingSqlStates.TakenOver}';
                 END IF;
             END $fn$;
             CREATE TABLE IF NOT EXISTS {schema}.scheduled_messages (
@@ -47,6 +50,18 @@ public static class MessagingSchema
                 last_error   text,
                 done_at      timestamptz);
             CREATE INDEX IF NOT EXISTS scheduled_messages_due ON {schema}.scheduled_messages (due_at) WHERE done_at IS NULL;
+            ALTER TABLE {schema}.scheduled_messages ADD COLUMN IF NOT EXISTS claimed_by uuid;
+            ALTER TABLE {schema}.scheduled_messages ADD COLUMN IF NOT EXISTS claimed_until timestamptz;
+            CREATE OR REPLACE FUNCTION {schema}.scheduled_message_done(p_id uuid, p_owner uuid, p_done timestamptz) RETURNS void
+            LANGUAGE plpgsql AS $fn$
+            BEGIN
+                UPDATE {schema}.scheduled_messages
+                   SET done_at = p_done, attempts = attempts + 1, last_error = NULL, claimed_by = NULL, claimed_until = NULL
+                 WHERE id = p_id AND claimed_by = p_owner AND done_at IS NULL;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'Another runner took over scheduled message %; this run must not commit.', p_id USING ERRCODE = '{MessagingSqlStates.TakenOver}';
+                END IF;
+            END $fn$;
             """, connection, transaction);
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);

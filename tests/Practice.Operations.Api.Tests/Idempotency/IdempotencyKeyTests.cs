@@ -124,16 +124,9 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
         var body = ClinicArrangement.ClientRequest();
         var before = await api.CountEventsAsync();
 
-        // Every append of this store takes the inline-projection lock shared first; holding it stalls both requests there.
-        await using var blocker = await api.Store.DataSource.OpenConnectionAsync();
-        await using var hold = await blocker.BeginTransactionAsync();
-        await using (var take = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", blocker, hold))
-        {
-            take.Parameters.AddWithValue($"practice-inline:{api.Schema}");
-            await take.ExecuteNonQueryAsync();
-        }
+        await using var hold = await AppendHold.TakeAsync(api);
         var slow = PostWithKeyAsync(frontDesk, key, body, "/api/clients");
-        await WaitForBlockedAppendsAsync(1);
+        await hold.WaitForStalledAsync(1);
         await using (var age = api.Store.DataSource.CreateCommand($"UPDATE {api.Schema}.idempotency_keys SET created_at = now() - interval '3 minutes' WHERE tenant_id = $1 AND key = $2"))
         {
             age.Parameters.AddWithValue(tenant);
@@ -141,8 +134,8 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
             Assert.Equal(1, await age.ExecuteNonQueryAsync());
         }
         var retry = PostWithKeyAsync(frontDesk, key, body, "/api/clients");
-        await WaitForBlockedAppendsAsync(2);
-        await hold.RollbackAsync();
+        await hold.WaitForStalledAsync(2);
+        await hold.DisposeAsync();
 
         await slow.ShouldBeProblem(HttpStatusCode.Conflict, code: "idempotency");
         var created = await retry.ShouldBe(HttpStatusCode.Created);
@@ -154,22 +147,5 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
         await using var streams = api.Store.DataSource.CreateCommand($"SELECT count(*) FROM {api.Schema}.streams WHERE tenant_id = $1");
         streams.Parameters.AddWithValue(tenant);
         Assert.Equal(1L, await streams.ExecuteScalarAsync());
-    }
-
-    private async Task WaitForBlockedAppendsAsync(int count)
-    {
-        // A bigint advisory key shows in pg_locks as its high (classid) and low (objid) halves.
-        await using var waiting = api.Store.DataSource.CreateCommand("""
-            SELECT count(*) FROM pg_locks
-             WHERE locktype = 'advisory' AND NOT granted AND objsubid = 1
-               AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)
-            """);
-        waiting.Parameters.AddWithValue($"practice-inline:{api.Schema}");
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while ((long)(await waiting.ExecuteScalarAsync())! < count)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Expected {count} appends waiting on the inline lock.");
-            await Task.Delay(20);
-        }
     }
 }
