@@ -11,19 +11,15 @@ internal static class EventReader
     /// </remarks>
     public const string Columns = "seq, id, stream_id, version, tenant_id, type, data::text, metadata::text, created_at, tx::text AS tx_text";
 
-    /// <param name="tolerant">
-    /// For async readers: an event that cannot be read (unknown type, JSON that no longer fits) becomes an
-    /// <see cref="UndecodableEvent"/> so it can be retried and dead-lettered alone instead of stopping the reader.
-    /// </param>
     public static async Task<IReadOnlyList<StoredEvent>> ReadAllAsync(
-        NpgsqlCommand command, EventSerializer serializer, Func<string, bool> wanted, CancellationToken cancellationToken, bool tolerant = false)
+        NpgsqlCommand command, EventSerializer serializer, Func<string, bool> wanted, CancellationToken cancellationToken, Unreadable unreadable = Unreadable.Throw)
     {
         var events = new List<StoredEvent>();
         var metadata = new MetadataCache(serializer);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            events.Add(Read(reader, serializer, wanted, tolerant, metadata));
+            events.Add(Read(reader, serializer, wanted, unreadable, metadata));
         }
         return events;
     }
@@ -48,19 +44,22 @@ internal static class EventReader
     }
 
     /// <summary>Events whose type is not wanted keep their position but are not deserialized (Data is null).</summary>
-    public static StoredEvent Read(NpgsqlDataReader reader, EventSerializer serializer, Func<string, bool> wanted, bool tolerant, MetadataCache metadata)
+    public static StoredEvent Read(NpgsqlDataReader reader, EventSerializer serializer, Func<string, bool> wanted, Unreadable unreadable, MetadataCache metadata)
     {
         var typeName = reader.GetString(5);
         object? data = null;
         if (wanted(typeName))
         {
+            var json = reader.GetString(6);
             try
             {
-                data = serializer.Deserialize(typeName, reader.GetString(6));
+                data = serializer.Deserialize(typeName, json);
             }
-            catch (Exception exception) when (tolerant && exception is EventStoreException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+            catch (Exception exception) when (unreadable != Unreadable.Throw && exception is EventStoreException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
             {
-                data = new UndecodableEvent(typeName, $"{exception.GetType().Name}: {exception.Message}");
+                data = unreadable == Unreadable.AsUndecodable
+                    ? new UndecodableEvent(typeName, $"{exception.GetType().Name}: {exception.Message}")
+                    : System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
             }
         }
         return new StoredEvent(
@@ -75,6 +74,18 @@ internal static class EventReader
             Timestamp: reader.GetFieldValue<DateTimeOffset>(8),
             TransactionId: ulong.Parse(reader.GetString(9), System.Globalization.CultureInfo.InvariantCulture));
     }
+}
+
+/// <summary>What a reader does with an event it cannot deserialize: its type is unknown here, or its JSON no longer fits.</summary>
+internal enum Unreadable
+{
+    Throw,
+
+    /// <summary>For projections: the event fails alone when applied, so it is retried and dead-lettered instead of stopping the reader.</summary>
+    AsUndecodable,
+
+    /// <summary>For the feed, which only passes events on: the event comes as its stored JSON, under its stored type name.</summary>
+    AsStoredJson,
 }
 
 /// <summary>Stands in for an event an async reader could not deserialize; applying it fails, so it is dead-lettered.</summary>

@@ -18,7 +18,9 @@ public sealed partial class StreamStore
 
     /// <summary>
     /// One tenant's events after a cursor, in the same gap-free order the daemon uses, so a client
-    /// paging with the returned positions never misses an event that committed late.
+    /// paging with the returned positions never misses an event that committed late. An event this store
+    /// cannot deserialize (a type registered only by a newer version, say) comes as its stored JSON
+    /// (a <see cref="System.Text.Json.JsonElement"/>) under its stored type name, so it never stops the feed.
     /// </summary>
     /// <param name="scanWindow">
     /// Events have no index by tenant in that order, so a read walks at most this many events of all tenants
@@ -46,7 +48,7 @@ public sealed partial class StreamStore
             scannedTo = new ProjectionPosition(ulong.Parse(reader.GetString(10), CultureInfo.InvariantCulture), reader.GetInt64(11));
             if (!reader.IsDBNull(0))
             {
-                events.Add(EventReader.Read(reader, Serializer, static _ => true, tolerant: false, metadata));
+                events.Add(EventReader.Read(reader, Serializer, static _ => true, Unreadable.AsStoredJson, metadata));
             }
         }
         // A full page may leave more of the tenant's events in the window; otherwise the whole window is accounted for.

@@ -15,10 +15,16 @@ public sealed record CloudEvent(
     [property: JsonPropertyName("data")] object Data,
     [property: JsonPropertyName("sequence")] string Sequence)
 {
-    public static CloudEvent From(StoredEvent stored, string source)
+    /// <summary>
+    /// The type is the name the event is read as today, after any upcaster, so a renamed event type keeps one
+    /// name in the feed; an event this API cannot read keeps the name it was stored under, and its stored JSON.
+    /// </summary>
+    public static CloudEvent From(StoredEvent stored, EventTypeRegistry registry, string source)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return new CloudEvent("1.0", stored.Id.ToString(), source, $"practice.{stored.TypeName}", stored.Timestamp, stored.StreamId,
+        ArgumentNullException.ThrowIfNull(registry);
+        var type = stored.Data is System.Text.Json.JsonElement ? stored.TypeName : registry.CurrentName(stored.TypeName);
+        return new CloudEvent("1.0", stored.Id.ToString(), source, $"practice.{type}", stored.Timestamp, stored.StreamId,
             "application/json", stored.Data, Practice.EventStore.Projections.ProjectionPosition.Of(stored).ToString());
     }
 }

@@ -24,7 +24,7 @@ app.MapGet("/api/feed", async (string? after, int? limit, ClaimsPrincipal caller
     }
     var page = await store.ReadTenantFeedAsync(caller.TenantId(), position, limit ?? 100, cancellationToken: ct);
     var source = $"{http.Request.Scheme}://{http.Request.Host}/api/feed";
-    return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, source)).ToList(), page.Next.ToString()));
+    return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, store.Options.Events, source)).ToList(), page.Next.ToString()));
 })
 .RequireAuthorization(policy => policy.RequireRole(Roles.Integration, Roles.Manager))
 .WithTags("Feed")

@@ -5,6 +5,7 @@ using Practice.Domain.Scheduling;
 using Practice.Domain.Staff;
 using Practice.EventStore.Projections;
 using Practice.Integrations.Api.Tests.Infrastructure;
+using Practice.Projections;
 using Practice.ServiceDefaults;
 
 namespace Practice.Integrations.Api.Tests;
@@ -162,6 +163,38 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         var client = api.As(IntegrationsApi.NewTenant(), role);
 
         await client.GetAsync(new Uri("/api/feed", UriKind.Relative)).ShouldBeProblem(HttpStatusCode.Forbidden);
+    }
+
+    /// <summary>An event type only a newer version of the service knows.</summary>
+    private sealed record PackageSold(Guid ClientId, int Sessions);
+
+    [Fact]
+    public async Task An_event_this_api_cannot_read_comes_as_stored_and_the_feed_goes_on_past_it()
+    {
+        var tenant = IntegrationsApi.NewTenant();
+        var clientId = Guid.NewGuid();
+        await using var newer = await Practice.Testing.TestDatabase.CreateStoreAsync(api.Schema, options =>
+        {
+            PracticeEventTypes.Register(options.Events);
+            options.Events.Register<PackageSold>("package-sold");
+        });
+        await using (var session = newer.OpenSession(tenant))
+        {
+            session.StartStream(Client.StreamId(clientId), Client.StreamType,
+                new ClientRegistered(clientId, "Ada Lovelace", new DateOnly(1990, 4, 1), new Contact(null, null), At));
+            await session.SaveChangesAsync();
+            session.Append(Client.StreamId(clientId), Client.StreamType, 1, new PackageSold(clientId, 5));
+            await session.SaveChangesAsync();
+            session.Append(Client.StreamId(clientId), Client.StreamType, 2, new ConsentGranted(clientId, ConsentScope.Treatment, Written: true, GuardianName: null, At));
+            await session.SaveChangesAsync();
+        }
+
+        var page = await IntegrationsApi.WaitForFeedAsync(api.As(tenant, Roles.Integration), expected: 3);
+
+        Assert.Equal(["practice.client-registered", "practice.package-sold", "practice.consent-granted"],
+            page.Events.Select(e => e.GetProperty("type").GetString()));
+        var sold = page.Events[1].GetProperty("data");
+        Assert.Equal((clientId, 5), (sold.GetProperty("clientId").GetGuid(), sold.GetProperty("sessions").GetInt32()));
     }
 
     [Fact]

@@ -86,7 +86,7 @@ internal static class ProjectionProgress
         await using var command = new NpgsqlCommand(committed ? CommittedBatchSql(store.Schema) : SafeBatchSql(store.Schema), connection, transaction);
         AddPosition(command, after);
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        return await EventReader.ReadAllAsync(command, store.Serializer, store.Wants(projection), cancellationToken, tolerant: true);
+        return await EventReader.ReadAllAsync(command, store.Serializer, store.Wants(projection), cancellationToken, Unreadable.AsUndecodable);
     }
 
     public static async Task<bool> AnyAfterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, ProjectionPosition after, CancellationToken cancellationToken)
