@@ -39,7 +39,11 @@ public static class Problems
         return context.Response.WriteAsJsonAsync(Create(status, title, detail, field, code), (JsonSerializerOptions?)null, ContentType);
     }
 
-    /// <summary>Maps what escaped an endpoint to a problem: bad JSON, oversized bodies and unstorable text to 4xx, a lost race to 409.</summary>
+    /// <summary>
+    /// Maps what escaped an endpoint to a problem: bad JSON, oversized bodies and unstorable text to 4xx, a lost race to 409.
+    /// Only a request body's JSON is the caller's fault (it arrives wrapped by binding); any other JsonException, such as
+    /// a stored event that no longer reads, is the server's and a 500.
+    /// </summary>
     internal sealed class ExceptionHandler(ILogger<ExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
@@ -49,7 +53,6 @@ public static class Problems
                 BadHttpRequestException { InnerException: JsonException json } => (400, "Malformed JSON", Describe(json), FieldOf(json), "malformed-json"),
                 BadHttpRequestException { StatusCode: 413 } => (413, "Request body too large", exception.Message, null, "body-too-large"),
                 BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null, "bad-request"),
-                JsonException json => (400, "Malformed JSON", Describe(json), FieldOf(json), "malformed-json"),
                 ConcurrencyException => (409, "Conflict", "Someone else changed this at the same time; reload and try again.", null, "concurrency-conflict"),
                 // PostgreSQL cannot store NUL in text or jsonb: refused by the store, or by the server for a query's own parameters.
                 UnstorableTextException or Npgsql.PostgresException { SqlState: "22021" or "22P05" } =>
