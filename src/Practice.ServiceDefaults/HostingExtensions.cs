@@ -23,6 +23,7 @@ public static class HostingExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var settings = builder.Configuration.GetSection("Practice").Get<PracticeSettings>() ?? new PracticeSettings();
+        EnsureOwnSigningKey(settings.Jwt, builder.Environment);
         builder.Services.AddSingleton(settings);
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes);
 
@@ -94,6 +95,24 @@ public static class HostingExtensions
         app.UseSwaggerUI(ui => ui.DocumentTitle = app.Environment.ApplicationName);
         app.MapHealth();
         return app;
+    }
+
+    /// <summary>
+    /// The development key is in this repository for anyone to read, so a token signed with it could speak for any
+    /// tenant and role: a host outside development refuses to start with it, as with a key too short for HMAC-SHA256.
+    /// </summary>
+    private static void EnsureOwnSigningKey(JwtSettings jwt, IHostEnvironment environment)
+    {
+        if (jwt.SigningKey == PracticeSettings.DevelopmentSigningKey && !environment.IsDevelopment() && !environment.IsEnvironment("Testing"))
+        {
+            throw new InvalidOperationException(
+                "Practice__Jwt__SigningKey is the development key, which anyone can read in this repository. Set a key of your own " +
+                "(at least 32 bytes), or ASPNETCORE_ENVIRONMENT=Development on a development machine.");
+        }
+        if (System.Text.Encoding.UTF8.GetByteCount(jwt.SigningKey) < 32)
+        {
+            throw new InvalidOperationException("Practice__Jwt__SigningKey must be at least 32 bytes.");
+        }
     }
 
     private static string ReasonPhrases(int status) => Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
