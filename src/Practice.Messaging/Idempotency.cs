@@ -71,6 +71,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
             case { StatusCode: int status }:
                 context.Response.StatusCode = status;
                 context.Response.ContentType = stored.ContentType;
+                if (stored.Location is not null)
+                {
+                    context.Response.Headers.Location = stored.Location;
+                }
+                if (stored.ETag is not null)
+                {
+                    context.Response.Headers.ETag = stored.ETag;
+                }
                 context.Response.Headers["Idempotent-Replayed"] = "true";
                 await context.Response.Body.WriteAsync(stored.Body, context.RequestAborted);
                 return;
@@ -114,7 +122,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         }
         else
         {
-            await CompleteAsync(tenant, key, owner, context.Response.StatusCode, context.Response.ContentType, body);
+            await CompleteAsync(tenant, key, owner, context.Response, body);
         }
         await original.WriteAsync(body, context.RequestAborted);
     }
@@ -138,18 +146,35 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         return Convert.ToHexString(sha.GetHashAndReset());
     }
 
-    private sealed record StoredAnswer(string Hash, int? StatusCode, string? ContentType, byte[] Body, bool Committed, bool Abandoned);
+    private sealed record StoredAnswer(string Hash, int? StatusCode, string? ContentType, string? Location, string? ETag, byte[] Body, bool Committed, bool Abandoned);
 
     /// <summary>Returns null when this request now owns the key, else what is stored under it.</summary>
     private async Task<StoredAnswer?> ReserveAsync(string tenant, string key, string hash, Guid owner, CancellationToken cancellationToken)
     {
+        // A statement that waited on another request's insert of the same key sees neither that row (it committed
+        // after this statement's snapshot) nor a row of its own; it is run again, with a snapshot that sees it.
+        for (var attempt = 1; ; attempt++)
+        {
+            var (owned, stored) = await TryReserveAsync(tenant, key, hash, owner, cancellationToken);
+            if (owned || stored is not null || attempt == 3)
+            {
+                return stored;
+            }
+        }
+    }
+
+    private async Task<(bool Owned, StoredAnswer? Stored)> TryReserveAsync(string tenant, string key, string hash, Guid owner, CancellationToken cancellationToken)
+    {
         await using var command = store.DataSource.CreateCommand($"""
             WITH taken AS (
                 INSERT INTO {store.Schema}.idempotency_keys AS k (tenant_id, key, request_hash, owner) VALUES ($1, $2, $3, $5)
-                ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now(), owner = excluded.owner
+                ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now(), owner = excluded.owner,
+                                                           location = NULL, etag = NULL
                  WHERE k.status_code IS NULL AND k.committed_at IS NULL AND k.created_at < now() - $4
                 RETURNING 1)
-            SELECT request_hash, status_code, content_type, response, committed_at IS NOT NULL, created_at < now() - $4
+            SELECT true, NULL, NULL, NULL, NULL, NULL, NULL, false, false FROM taken
+            UNION ALL
+            SELECT false, request_hash, status_code, content_type, location, etag, response, committed_at IS NOT NULL, created_at < now() - $4
               FROM {store.Schema}.idempotency_keys
              WHERE tenant_id = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM taken)
             """);
@@ -161,18 +186,30 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            return null;
+            return (false, null);
         }
-        return new StoredAnswer(reader.GetString(0),
-            reader.IsDBNull(1) ? null : reader.GetInt32(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2),
-            reader.IsDBNull(3) ? [] : reader.GetFieldValue<byte[]>(3),
-            reader.GetBoolean(4), reader.GetBoolean(5));
+        if (reader.GetBoolean(0))
+        {
+            return (true, null);
+        }
+        return (false, new StoredAnswer(reader.GetString(1),
+            reader.IsDBNull(2) ? null : reader.GetInt32(2),
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetString(4),
+            reader.IsDBNull(5) ? null : reader.GetString(5),
+            reader.IsDBNull(6) ? [] : reader.GetFieldValue<byte[]>(6),
+            reader.GetBoolean(7), reader.GetBoolean(8)));
     }
 
-    private Task CompleteAsync(string tenant, string key, Guid owner, int status, string? contentType, byte[] body) =>
-        ExecuteAsync($"UPDATE {store.Schema}.idempotency_keys SET status_code = $4, content_type = $5, response = $6 WHERE tenant_id = $1 AND key = $2 AND owner = $3",
-            tenant, key, owner, status, (object?)contentType ?? DBNull.Value, body);
+    /// <summary>The answer is kept with the headers a client reads back: where the resource is, and its version.</summary>
+    private Task CompleteAsync(string tenant, string key, Guid owner, HttpResponse response, byte[] body) =>
+        ExecuteAsync($"""
+            UPDATE {store.Schema}.idempotency_keys SET status_code = $4, content_type = $5, location = $6, etag = $7, response = $8
+             WHERE tenant_id = $1 AND key = $2 AND owner = $3
+            """,
+            tenant, key, owner, response.StatusCode, Text(response.ContentType), Text(response.Headers.Location.ToString()), Text(response.Headers.ETag.ToString()), body);
+
+    private static object Text(string? value) => string.IsNullOrEmpty(value) ? DBNull.Value : value;
 
     /// <summary>
     /// A server error is not an answer worth repeating: if nothing committed, the key is released so a retry runs

@@ -32,6 +32,8 @@ public static class MessagingSchema
                 PRIMARY KEY (tenant_id, key));
             ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS committed_at timestamptz;
             ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS owner uuid;
+            ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS location text;
+            ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS etag text;
             CREATE OR REPLACE FUNCTION {schema}.idempotency_committed(p_tenant text, p_key text, p_owner uuid) RETURNS void
             LANGUAGE plpgsql AS $fn$
             BEGIN

@@ -38,6 +38,9 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
         Assert.Equal(afterFirst, await api.CountEventsAsync());
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         Assert.True(second.Headers.Contains("Idempotent-Replayed"));
+        Assert.NotNull(first.Headers.ETag);
+        Assert.NotNull(first.Headers.Location);
+        Assert.Equal((first.Headers.ETag, first.Headers.Location), (second.Headers.ETag, second.Headers.Location));
     }
 
     [Fact]
@@ -144,6 +147,30 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
 
         Assert.Equal(await created.Content.ReadAsStringAsync(), await replayed.Content.ReadAsStringAsync());
         Assert.Equal(registeredOnce, await api.CountEventsAsync() - before);
+        await using var streams = api.Store.DataSource.CreateCommand($"SELECT count(*) FROM {api.Schema}.streams WHERE tenant_id = $1");
+        streams.Parameters.AddWithValue(tenant);
+        Assert.Equal(1L, await streams.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Many_identical_requests_at_once_run_once_and_the_others_wait_or_replay()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var frontDesk = api.As(tenant, Roles.FrontDesk);
+        var key = Guid.NewGuid().ToString();
+        var body = ClinicArrangement.ClientRequest();
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => PostWithKeyAsync(frontDesk, key, body, "/api/clients")));
+
+        var created = answers.Where(a => a.StatusCode == HttpStatusCode.Created).ToList();
+        Assert.Single(created, a => !a.Headers.Contains("Idempotent-Replayed"));
+        foreach (var waiting in answers.Where(a => a.StatusCode != HttpStatusCode.Created))
+        {
+            var problem = await Task.FromResult(waiting).ShouldBeProblem(HttpStatusCode.Conflict, code: "idempotency");
+            Assert.Equal("Request in progress", problem.GetProperty("title").GetString());
+        }
+        var ids = await Task.WhenAll(created.Select(async a => (await a.ReadJsonAsync()).GetProperty("clientId").GetGuid()));
+        Assert.Single(ids.Distinct());
         await using var streams = api.Store.DataSource.CreateCommand($"SELECT count(*) FROM {api.Schema}.streams WHERE tenant_id = $1");
         streams.Parameters.AddWithValue(tenant);
         Assert.Equal(1L, await streams.ExecuteScalarAsync());
