@@ -39,6 +39,21 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
 {
     public const string Header = "Idempotency-Key";
 
+    /// <summary>How long a key is remembered: a retry after this runs as a new request.</summary>
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
+
+    /// <summary>Forgets keys older than <see cref="Retention"/>, a bounded number at a time; returns how many.</summary>
+    public static async Task<int> PurgeExpiredAsync(StreamStore store, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        await using var command = store.DataSource.CreateCommand($"""
+            DELETE FROM {store.Schema}.idempotency_keys
+             WHERE (tenant_id, key) IN (SELECT tenant_id, key FROM {store.Schema}.idempotency_keys WHERE created_at < now() - $1 LIMIT 10000)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = Retention });
+        return await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     /// <summary>A reservation with no answer after this long belongs to a request that died; it may be taken over.</summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
 

@@ -3,10 +3,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Practice.Messaging;
 
-/// <summary>Creates the pipeline's tables at start-up and runs due scheduled messages every <see cref="Interval"/>.</summary>
+/// <summary>Creates the pipeline's tables at start-up, runs due scheduled messages every <see cref="Interval"/> and forgets expired Idempotency-Keys.</summary>
 public sealed class MessagingHostedService(CommandBus bus, ScheduledMessageRunner runner, ILogger<MessagingHostedService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often expired Idempotency-Keys are forgotten.</summary>
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromMinutes(10);
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -17,11 +20,17 @@ public sealed class MessagingHostedService(CommandBus bus, ScheduledMessageRunne
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval);
+        var purgedAt = DateTimeOffset.MinValue;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
                 await runner.RunDueAsync(stoppingToken);
+                if (DateTimeOffset.UtcNow - purgedAt > PurgeInterval)
+                {
+                    await IdempotencyMiddleware.PurgeExpiredAsync(bus.Store, stoppingToken);
+                    purgedAt = DateTimeOffset.UtcNow;
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

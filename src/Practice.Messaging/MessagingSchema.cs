@@ -34,6 +34,7 @@ public static class MessagingSchema
             ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS owner uuid;
             ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS location text;
             ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS etag text;
+            CREATE INDEX IF NOT EXISTS idempotency_keys_created ON {schema}.idempotency_keys (created_at);
             CREATE OR REPLACE FUNCTION {schema}.idempotency_committed(p_tenant text, p_key text, p_owner uuid) RETURNS void
             LANGUAGE plpgsql AS $fn$
             BEGIN

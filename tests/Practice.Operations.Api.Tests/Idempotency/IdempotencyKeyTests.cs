@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Practice.Operations.Api.Tests.Fixtures;
 using Practice.Operations.Api.Tests.Infrastructure;
 using Practice.Operations.Api.Tests.Scheduling;
+using Practice.Messaging;
 using Practice.ServiceDefaults;
 
 namespace Practice.Operations.Api.Tests.Idempotency;
@@ -174,5 +175,30 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
         await using var streams = api.Store.DataSource.CreateCommand($"SELECT count(*) FROM {api.Schema}.streams WHERE tenant_id = $1");
         streams.Parameters.AddWithValue(tenant);
         Assert.Equal(1L, await streams.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_key_is_remembered_for_24_hours_and_then_forgotten()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var frontDesk = api.As(tenant, Roles.FrontDesk);
+        var (kept, expired) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        var body = ClinicArrangement.ClientRequest();
+        await PostWithKeyAsync(frontDesk, kept, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
+        var first = await (await PostWithKeyAsync(frontDesk, expired, body, "/api/clients").ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
+        await using (var age = api.Store.DataSource.CreateCommand(
+            $"UPDATE {api.Schema}.idempotency_keys SET created_at = now() - CASE WHEN key = $2 THEN interval '23 hours' ELSE interval '25 hours' END WHERE tenant_id = $1"))
+        {
+            age.Parameters.AddWithValue(tenant);
+            age.Parameters.AddWithValue(kept);
+            Assert.Equal(2, await age.ExecuteNonQueryAsync());
+        }
+
+        Assert.True(await IdempotencyMiddleware.PurgeExpiredAsync(api.Store) >= 1);
+
+        var replayed = await PostWithKeyAsync(frontDesk, kept, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
+        Assert.True(replayed.Headers.Contains("Idempotent-Replayed"));
+        var again = await (await PostWithKeyAsync(frontDesk, expired, body, "/api/clients").ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
+        Assert.NotEqual(first.GetProperty("clientId").GetGuid(), again.GetProperty("clientId").GetGuid());
     }
 }
