@@ -123,22 +123,18 @@ public static class HostingExtensions
     private static void MapHealth(this WebApplication app)
     {
         app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).AllowAnonymous().ExcludeFromDescription();
-        // Anyone may probe readiness, but which projections exist, how far behind and how many events they gave up
-        // on is for the clinic's managers: the detail is there only with a manager's token.
+        // Anyone may probe readiness. A clinic's manager also sees, per projection, how far behind it is and how many
+        // of the clinic's own events it gave up on; positions and event counts, which are every tenant's, stay out.
         app.MapGet("/health/ready", async (StreamStore store, PracticeSettings settings, ClaimsPrincipal caller, CancellationToken cancellationToken) =>
         {
             try
             {
-                var projections = await store.GetProjectionStatusesAsync(ReadinessLagCountLimit, cancellationToken);
+                var manager = caller.IsInRole(Roles.Manager) ? caller.FindFirst(PracticeClaims.Tenant)?.Value : null;
+                var projections = await store.GetProjectionStatusesAsync(ReadinessLagCountLimit, manager ?? "", cancellationToken);
                 var ready = projections.All(p => p.LagSeconds <= settings.MaxProjectionLagSeconds);
                 var status = ready ? "ready" : "lagging";
-                object body = caller.IsInRole(Roles.Manager)
-                    ? new
-                    {
-                        status,
-                        database = "reachable",
-                        projections = projections.Select(p => new { p.Name, checkpoint = p.Checkpoint.ToString(), p.LagEvents, p.LagSeconds, p.DeadLetters }),
-                    }
+                object body = manager is not null
+                    ? new { status, database = "reachable", projections = projections.Select(p => new { p.Name, p.LagSeconds, p.DeadLetters }) }
                     : new { status, database = "reachable" };
                 return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             }

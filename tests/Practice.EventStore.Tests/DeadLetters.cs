@@ -104,6 +104,8 @@ public sealed class DeadLetters(DeadLettersFixture fixture) : IClassFixture<Dead
         Assert.Equal([5m, 7m, 11m], await AmountsAsync());
         var status = Assert.Single(await _store.GetProjectionStatusesAsync());
         Assert.Equal(("ledger", 0L, 1L), (status.Name, status.LagEvents, status.DeadLetters));
+        Assert.Equal(1L, Assert.Single(await _store.GetProjectionStatusesAsync(deadLettersOfTenant: "tenant-a")).DeadLetters);
+        Assert.Equal(0L, Assert.Single(await _store.GetProjectionStatusesAsync(deadLettersOfTenant: "tenant-b")).DeadLetters);
 
         // Still broken: the replay fails and the dead letter stays for later.
         await Assert.ThrowsAsync<PoisonedDepositException>(() => _store.ReplayDeadLetterAsync(letter.Id));

@@ -30,7 +30,9 @@ public sealed partial class StreamStore
 
     /// <summary>Checkpoint, lag and dead letters of every async projection; the basis of readiness checks.</summary>
     /// <param name="lagCountLimit">LagEvents counts this many at most; a frequent caller, such as a probe, should ask for few.</param>
-    public async Task<IReadOnlyList<ProjectionStatus>> GetProjectionStatusesAsync(int lagCountLimit = LagCountLimit, CancellationToken cancellationToken = default)
+    /// <param name="deadLettersOfTenant">When given, only that tenant's dead letters are counted.</param>
+    public async Task<IReadOnlyList<ProjectionStatus>> GetProjectionStatusesAsync(
+        int lagCountLimit = LagCountLimit, string? deadLettersOfTenant = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(lagCountLimit, 0);
         await using var command = DataSource.CreateCommand($"""
@@ -38,13 +40,14 @@ public sealed partial class StreamStore
                    (SELECT count(*) FROM (SELECT 1 FROM {Schema}.events e WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) ORDER BY e.tx, e.seq LIMIT $2) lagging),
                    coalesce((SELECT extract(epoch FROM now() - e.created_at)::float8 FROM {Schema}.events e
                               WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) ORDER BY e.tx, e.seq LIMIT 1), 0),
-                   (SELECT count(*) FROM {Schema}.dead_letters d WHERE d.projection = p.name)
+                   (SELECT count(*) FROM {Schema}.dead_letters d WHERE d.projection = p.name AND ($3::text IS NULL OR d.tenant_id = $3))
               FROM {Schema}.projection_progress p
              WHERE p.name = ANY ($1)
              ORDER BY p.name
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Options.AsyncProjections.Select(p => p.Name).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = (long)lagCountLimit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)deadLettersOfTenant ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var statuses = new List<ProjectionStatus>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
