@@ -55,6 +55,18 @@ public sealed class ChartingAccessTests(OperationsApi api) : IClassFixture<Opera
     }
 
     [Fact]
+    public async Task Another_therapist_does_not_see_the_session_nor_that_it_exists()
+    {
+        var session = await api.StartSessionAsync();
+
+        var notFound = await api.As(session.Tenant, Roles.Therapist, Guid.NewGuid()).GetAsync(session.Url()).ShouldBeProblem(HttpStatusCode.NotFound);
+        var missing = await api.As(session.Tenant, Roles.Therapist, Guid.NewGuid()).GetAsync($"/api/sessions/{Guid.NewGuid()}").ShouldBeProblem(HttpStatusCode.NotFound);
+
+        Assert.Equal(missing.GetProperty("code").GetString(), notFound.GetProperty("code").GetString());
+        await api.As(session.Tenant, Roles.Therapist).GetAsync(session.Url()).ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
     public async Task Another_tenant_does_not_see_the_session()
     {
         var session = await api.StartSessionAsync();
