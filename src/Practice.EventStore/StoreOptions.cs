@@ -57,9 +57,13 @@ public sealed partial class StoreOptions
         return this;
     }
 
+    /// <remarks>
+    /// Stored JSON is never embedded in HTML, so it is written unescaped: the default encoder would turn each of
+    /// &lt;, &gt;, &amp; and every non-ASCII character into a six-byte escape and count it so against MaxEventBytes.
+    /// </remarks>
     public static JsonSerializerOptions CreateJsonOptions()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower));
         return options;
     }

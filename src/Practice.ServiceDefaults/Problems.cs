@@ -53,6 +53,8 @@ public static class Problems
                 BadHttpRequestException { InnerException: JsonException json } => (400, "Malformed JSON", Describe(json), FieldOf(json), "malformed-json"),
                 BadHttpRequestException { StatusCode: 413 } => (413, "Request body too large", exception.Message, null, "body-too-large"),
                 BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null, "bad-request"),
+                EventTooLargeException or MetadataTooLargeException =>
+                    (413, "Too large to store", "What this request would record is larger than an event may be.", null, "event-too-large"),
                 ConcurrencyException => (409, "Conflict", "Someone else changed this at the same time; reload and try again.", null, "concurrency-conflict"),
                 // PostgreSQL cannot store NUL in text or jsonb: refused by the store, or by the server for a query's own parameters.
                 UnstorableTextException or Npgsql.PostgresException { SqlState: "22021" or "22P05" } =>

@@ -23,6 +23,22 @@ public sealed class SigningNoteTests(OperationsApi api) : IClassFixture<Operatio
     }
 
     [Fact]
+    public async Task A_long_note_full_of_markup_and_accents_is_signed_and_kept_as_written()
+    {
+        var session = await api.CompleteSessionAsync();
+        // A 200 KB body as a client sends it, unescaped; written with 6-byte escapes the event would be about 960 KB,
+        // over the 512 KiB an event may be.
+        var subjective = string.Concat(Enumerable.Repeat("<é>&", 40_000));
+
+        await session.Therapist.PostRawAsync(session.Url("/note/sign"), $$"""{"subjective":"{{subjective}}","objective":"o","assessment":"a","plan":"p"}""")
+            .ShouldBe(HttpStatusCode.OK);
+
+        await using var stored = api.Store.OpenSession(session.Tenant);
+        var signed = (await stored.FetchStreamAsync(Practice.Domain.Charting.TreatmentSession.StreamId(session.AppointmentId)))[^1];
+        Assert.Contains(subjective, System.Text.Json.JsonSerializer.Serialize(signed.Data, api.Store.Options.Json), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_note_is_not_signed_before_the_session_completes()
     {
         var session = await api.StartSessionAsync();
