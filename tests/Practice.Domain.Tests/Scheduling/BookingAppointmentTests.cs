@@ -211,9 +211,19 @@ public sealed class BookingAppointmentTests
             .When(Book(Command(), roomDay: Build<RoomDay>(new RoomSlotReserved(RoomId, Day, OtherAppointmentId, LocationId, Start.AddMinutes(-30), Start.AddMinutes(30)))))
             .ThenRejects(DomainErrorCodes.DoubleBooking, "roomId");
 
-    [Fact]
-    public void Refuses_a_duration_of_zero() =>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-2_000_000_000)]
+    [InlineData(BookAppointmentHandler.MaxDurationMinutes + 1)]
+    [InlineData(int.MaxValue)]
+    public void Refuses_a_duration_out_of_range(int durationMinutes) =>
         Given<Appointment>()
-            .When(Book(Command(durationMinutes: 0)))
+            .When(Book(Command(durationMinutes: durationMinutes)))
             .ThenRejects(DomainErrorCodes.OutOfRange, "durationMinutes");
+
+    [Fact]
+    public void Refuses_a_start_at_the_end_of_time_as_beyond_the_horizon() =>
+        Given<Appointment>()
+            .When(Book(Command(start: DateTimeOffset.MaxValue.AddMinutes(-30))))
+            .ThenRejects(DomainErrorCodes.BeyondHorizon, "start");
 }

@@ -60,6 +60,12 @@ public sealed class ReschedulingAppointmentTests
     }
 
     [Fact]
+    public void Refuses_a_start_at_the_end_of_time_as_beyond_the_horizon() =>
+        Given<Appointment>(Booked())
+            .When(Reschedule(DateTimeOffset.MaxValue.AddMinutes(-30)))
+            .ThenRejects(DomainErrorCodes.BeyondHorizon, "start");
+
+    [Fact]
     public void Refuses_an_unknown_appointment() =>
         Given<Appointment>()
             .When(Reschedule(Wednesday))

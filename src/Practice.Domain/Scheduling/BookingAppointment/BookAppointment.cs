@@ -17,6 +17,9 @@ public sealed record BookAppointment(
 
 public static class BookAppointmentHandler
 {
+    /// <summary>No treatment is booked for longer than a working day.</summary>
+    public const int MaxDurationMinutes = 12 * 60;
+
     // therapistDay and roomDay: the streams TherapistDay.StreamId(therapistId, day) and RoomDay.StreamId(roomId, day),
     // day = location.LocalDateOf(command.Start).
     public static Decision Decide(
@@ -64,12 +67,18 @@ public static class BookAppointmentHandler
             return Decision.Reject(DomainErrorCodes.ModalityNotPractised, $"The therapist does not practise {command.Modality}.", "modality");
         }
 
+        // The time's own checks come first: a start or duration far out of range cannot even be added up.
+        var outOfRange = Validate.InRange("durationMinutes", command.DurationMinutes, 1, MaxDurationMinutes)
+            ?? SlotRules.Window(command.Start, command.Now, policy);
+        if (outOfRange is not null)
+        {
+            return outOfRange;
+        }
+
         var end = command.Start.AddMinutes(command.DurationMinutes);
         var day = location.LocalDateOf(command.Start);
         var slot = new Slot(command.Start, end + policy.BufferAfter);
-        var error = Validate.Positive("durationMinutes", command.DurationMinutes)
-            ?? SlotRules.Window(command.Start, command.Now, policy)
-            ?? SlotRules.Credential(command.Modality, therapist, location, day)
+        var error = SlotRules.Credential(command.Modality, therapist, location, day)
             ?? SlotRules.Hours(location, therapist, command.Start, end)
             ?? SlotRules.Free(command.AppointmentId, slot, therapistDay, roomDay);
         if (error is not null)

@@ -30,11 +30,16 @@ public static class RescheduleAppointmentHandler
             return Decision.Reject(DomainErrorCodes.StatusConflict, $"A {appointment.Status} appointment cannot be rescheduled.");
         }
 
+        // The window first: a start far out of range cannot even be added up.
+        if (SlotRules.Window(command.Start, command.Now, policy) is { } outOfWindow)
+        {
+            return outOfWindow;
+        }
+
         var end = command.Start + (appointment.End - appointment.Start);
         var day = location.LocalDateOf(command.Start);
         var slot = new Slot(command.Start, end + policy.BufferAfter);
-        var error = SlotRules.Window(command.Start, command.Now, policy)
-            ?? SlotRules.Credential(appointment.Modality, therapist, location, day)
+        var error = SlotRules.Credential(appointment.Modality, therapist, location, day)
             ?? SlotRules.Hours(location, therapist, command.Start, end)
             ?? SlotRules.Free(appointment.AppointmentId, slot, therapistDay, roomDay);
         if (error is not null)
