@@ -43,12 +43,16 @@ public sealed class CommandRegistry
     internal FrozenDictionary<Type, CommandRegistration> Freeze() => _handlers.ToFrozenDictionary();
 }
 
-/// <summary>The outcome of a command: the streams it changed with their new versions, or the domain's refusal.</summary>
-public sealed record CommandResult(DomainError? Error, IReadOnlyList<AppendResult> Appended)
+/// <summary>
+/// The outcome of a command: the streams it changed with their new versions, or the domain's refusal; and the
+/// versions of the streams it read, which stand for a stream it read and left as it was.
+/// </summary>
+public sealed record CommandResult(DomainError? Error, IReadOnlyList<AppendResult> Appended, IReadOnlyDictionary<string, long> Read)
 {
     public bool Succeeded => Error is null;
 
-    public long VersionOf(string streamId) => Appended.FirstOrDefault(a => a.StreamId == streamId)?.Version ?? 0;
+    public long VersionOf(string streamId) =>
+        Appended.FirstOrDefault(a => a.StreamId == streamId)?.Version ?? Read.GetValueOrDefault(streamId);
 }
 
 /// <summary>
@@ -124,7 +128,7 @@ public sealed class CommandBus(StreamStore store, CommandRegistry registry)
         var decision = await registration.Handle(command, context, cancellationToken);
         if (!decision.IsSuccess)
         {
-            return new CommandResult(decision.Error, []);
+            return new CommandResult(decision.Error, [], context.ReadVersions);
         }
 
         IEnumerable<StreamEvents> targets = decision.IsMultiStream
@@ -142,7 +146,7 @@ public sealed class CommandBus(StreamStore store, CommandRegistry registry)
             IdempotencyScope.RecordCommit(session, store.Schema);
             onAppend?.Invoke(session);
         }
-        return new CommandResult(null, await session.SaveChangesAsync(cancellationToken));
+        return new CommandResult(null, await session.SaveChangesAsync(cancellationToken), context.ReadVersions);
     }
 
     private static StreamEvents ToOwnStream(CommandRegistration registration, object command, Decision decision)

@@ -33,5 +33,7 @@ public sealed class CommandContext
     /// The expected version of an append: the version the decision read, or "any" for a stream the
     /// decision never read (releasing a slot), since there is then no read to protect.
     /// </summary>
+    internal IReadOnlyDictionary<string, long> ReadVersions => _loadedVersions;
+
     internal long VersionOf(string streamId) => _loadedVersions.TryGetValue(streamId, out var version) ? version : ExpectedVersion.Any;
 }

@@ -34,13 +34,16 @@ public sealed class ConfirmingAppointmentTests(OperationsApi api) : IClassFixtur
     public async Task Confirming_twice_answers_200_and_appends_nothing_the_second_time()
     {
         var (tenant, id) = await BookTomorrowAt10Async();
-        await ConfirmAsync(tenant, id).ShouldBe(HttpStatusCode.OK);
+        var first = await ConfirmAsync(tenant, id).ShouldBe(HttpStatusCode.OK);
         var before = await api.CountEventsAsync();
 
         // Reminder replies arrive more than once.
-        await ConfirmAsync(tenant, id).ShouldBe(HttpStatusCode.OK);
+        var second = await ConfirmAsync(tenant, id).ShouldBe(HttpStatusCode.OK);
 
         Assert.Equal(before, await api.CountEventsAsync());
+        // The stream is where the first left it, and the answer says so: a client keeping the ETag stays right.
+        Assert.Equal(first.Headers.ETag, second.Headers.ETag);
+        Assert.Equal((await first.ReadJsonAsync()).GetProperty("version").GetInt64(), (await second.ReadJsonAsync()).GetProperty("version").GetInt64());
         Assert.True((await api.AppointmentAsync(tenant, id)).GetProperty("confirmed").GetBoolean());
     }
 
