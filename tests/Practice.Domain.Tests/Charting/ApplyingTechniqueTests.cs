@@ -60,6 +60,12 @@ public sealed class ApplyingTechniqueTests
             .ThenRejects(DomainErrorCodes.OutOfRange, "seconds");
 
     [Fact]
+    public void Refuses_a_technique_once_the_client_withdrew_treatment_consent_during_the_session() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(client: Build<Client>([.. ClientHistory, new ConsentWithdrawn(ClientId, ConsentScope.Treatment, StartedAt.AddMinutes(5))])))
+            .ThenRejects(DomainErrorCodes.ConsentRequired);
+
+    [Fact]
     public void Refuses_a_modality_the_therapist_does_not_practise() =>
         Given<TreatmentSession>(Started())
             .When(Apply(Modality.MyofascialRelease))

@@ -28,6 +28,12 @@ public static class ApplyTechniqueHandler
             return error;
         }
 
+        // Consent withdrawn during the session stops the treatment there.
+        if (!client.HasConsent(ConsentScope.Treatment))
+        {
+            return Decision.Reject(DomainErrorCodes.ConsentRequired, "Treatment needs the client's consent.");
+        }
+
         if (command.TriggerPointId is { } target && !session.TriggerPointIds.Contains(target))
         {
             return Decision.Reject(DomainErrorCodes.TriggerPointNotFound, "No such trigger point in this session.", "triggerPointId");
