@@ -66,7 +66,12 @@ public static class ViewsEndpoints
             {
                 return Problems.Validation("by", "'by' is 'day' or 'week'.");
             }
-            // Weeks are read whole (Monday to Sunday), so the span actually queried is the range widened to ISO weeks.
+            // Weeks are read whole (Monday to Sunday), so the span actually queried is the range widened to ISO weeks,
+            // which the last days of the calendar cannot be.
+            if (by == "week" && to > LastWeeklyDay)
+            {
+                return Problems.Validation("to", $"A weekly workload ends by {LastWeeklyDay:yyyy-MM-dd}.");
+            }
             if (by == "week" && WeekEnd(to).DayNumber - WeekStart(from).DayNumber >= MaxWorkloadDays)
             {
                 return Problems.Validation("to", $"A weekly workload covers at most {MaxWorkloadDays / 7} ISO weeks.");
@@ -109,6 +114,9 @@ public static class ViewsEndpoints
         await using var session = store.OpenSession(caller.TenantId());
         return await session.FetchStreamInfoAsync(streamId, ct) is not null;
     }
+
+    /// <summary>The last Sunday of the calendar: the end of its last whole ISO week.</summary>
+    private static readonly DateOnly LastWeeklyDay = WeekStart(DateOnly.MaxValue.AddDays(-6)).AddDays(6);
 
     private static DateOnly WeekStart(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
 
