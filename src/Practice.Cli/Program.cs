@@ -9,4 +9,12 @@ var root = new RootCommand("Practice: operations tool for the event-sourced prac
     RebuildCommand.Create(),
     BenchCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+try
+{
+    return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+}
+catch (Exception exception) when (CliErrors.Explain(exception) is { } explanation)
+{
+    Console.Error.WriteLine($"practice: {explanation}");
+    return 1;
+}

@@ -7,8 +7,8 @@ namespace Practice.Cli.Commands;
 /// <summary>Where the CLI finds the database and signing key: the same settings and environment the APIs read.</summary>
 internal static class CliSettings
 {
-    public static string ConnectionString(string? option) =>
-        option ?? Environment.GetEnvironmentVariable("Practice__ConnectionString") ?? PracticeSettings.DevelopmentConnectionString;
+    public static string ConnectionString(string? option) => CliErrors.ValidConnectionString(
+        option ?? Environment.GetEnvironmentVariable("Practice__ConnectionString") ?? PracticeSettings.DevelopmentConnectionString);
 
     public static string Schema => Environment.GetEnvironmentVariable("Practice__Schema") ?? "practice";
 

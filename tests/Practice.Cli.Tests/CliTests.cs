@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using Npgsql;
+using Practice.Domain.Clients;
+using Practice.Projections;
+using Practice.Testing;
+
+namespace Practice.Cli.Tests;
+
+/// <summary>The `practice` tool run as a user runs it, as a process against the test database.</summary>
+public sealed class CliTests : IAsyncLifetime
+{
+    private readonly string _schema = TestDatabase.NewSchemaName("cli");
+
+    public Task InitializeAsync() => TestDatabase.EnsureReachableAsync();
+
+    public Task DisposeAsync() => TestDatabase.DropSchemaAsync(_schema);
+
+    /// <summary>The tool as built beside this test assembly: src/Practice.Cli/bin/{configuration}/{framework}/practice.dll.</summary>
+    private static string ToolPath()
+    {
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (framework, configuration) = (output.Name, output.Parent!.Name);
+        var root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        return Path.Combine(root, "src", "Practice.Cli", "bin", configuration, framework, "practice.dll");
+    }
+
+    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string? connection, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add(ToolPath());
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        start.Environment["Practice__ConnectionString"] = connection ?? TestDatabase.ConnectionString;
+        start.Environment["Practice__Schema"] = _schema;
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static string WithPassword(string password) =>
+        new NpgsqlConnectionStringBuilder(TestDatabase.ConnectionString) { Password = password }.ConnectionString;
+
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=1;Username=practice;Password=practice;Database=practice", "practice: cannot reach PostgreSQL")]
+    [InlineData("not a connection string", "practice: the connection string is not valid")]
+    public async Task A_database_it_cannot_use_is_one_clear_line_and_exit_code_1(string connection, string expected)
+    {
+        var (exitCode, _, error) = await RunAsync(connection, "migrate");
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith(expected, error, StringComparison.Ordinal);
+        Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_named_as_refused()
+    {
+        var (exitCode, _, error) = await RunAsync(WithPassword("wrong"), "migrate");
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("practice: PostgreSQL refused the connection: password authentication failed", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rebuild_names_the_projections_it_knows_when_given_another()
+    {
+        var (exitCode, _, error) = await RunAsync(null, "rebuild", "no_such_view");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("No projection 'no_such_view'. Known: client_timeline", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rebuild_replays_the_events_into_a_projection_whose_table_was_emptied()
+    {
+        Assert.Equal(0, (await RunAsync(null, "migrate")).ExitCode);
+        await using (var store = await TestDatabase.CreateStoreAsync(_schema, options => PracticeEventTypes.Register(options.Events)))
+        await using (var session = store.OpenSession("tenant-cli"))
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                var clientId = Guid.NewGuid();
+                session.StartStream(Client.StreamId(clientId), Client.StreamType,
+                    new ClientRegistered(clientId, $"Client {i}", new DateOnly(1990, 1, 1), new Contact(null, null), DateTimeOffset.UnixEpoch));
+                await session.SaveChangesAsync();
+            }
+        }
+
+        var (exitCode, _, error) = await RunAsync(null, "rebuild", "client_timeline");
+
+        Assert.True(exitCode == 0, error);
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand($"SELECT count(*) FROM {_schema}.client_timeline WHERE tenant_id = 'tenant-cli'", connection);
+        Assert.Equal(3L, await count.ExecuteScalarAsync());
+    }
+}
