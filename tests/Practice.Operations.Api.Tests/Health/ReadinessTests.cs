@@ -27,19 +27,11 @@ public sealed class ReadinessTests(OperationsApi api) : IClassFixture<Operations
         Assert.All(projections, p => Assert.Equal(["deadLetters", "lagSeconds", "name"], p.EnumerateObject().Select(f => f.Name).Order()));
     }
 
-    /// <summary>What a faulty writer stored under the real event's name: an id that is not one.</summary>
-    private sealed record MisshapenRegistration(string ClientId);
-
     [Fact]
     public async Task A_manager_counts_only_the_dead_letters_of_their_own_clinic()
     {
         var (broken, other) = (ClinicArrangement.NewTenant(), ClinicArrangement.NewTenant());
-        await using (var faulty = await TestDatabase.CreateStoreAsync(api.Schema, options => options.Events.Register<MisshapenRegistration>("client-registered")))
-        await using (var session = faulty.OpenSession(broken))
-        {
-            session.StartStream($"client-{Guid.NewGuid()}", "client", new MisshapenRegistration("not-a-guid"));
-            await session.SaveChangesAsync();
-        }
+        await api.StoreMisshapenRegistrationAsync(broken, Guid.NewGuid());
         await api.WaitForViewsAsync();
 
         async Task<long> DeadLettersSeenBy(string tenant) =>

@@ -78,6 +78,26 @@ public sealed class OperationsApi : WebApplicationFactory<Program>, IAsyncLifeti
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
+    /// <summary>How many streams a tenant has: "it ran once" is checked with it.</summary>
+    public async Task<long> CountStreamsAsync(string tenant)
+    {
+        await using var command = Store.DataSource.CreateCommand($"SELECT count(*) FROM {Schema}.streams WHERE tenant_id = $1");
+        command.Parameters.AddWithValue(tenant);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>What a faulty writer stored under the real event's name: an id that is not one.</summary>
+    private sealed record MisshapenRegistration(string ClientId);
+
+    /// <summary>Stores, as a faulty writer would, a client registration that no longer reads.</summary>
+    public async Task StoreMisshapenRegistrationAsync(string tenant, Guid clientId)
+    {
+        await using var faulty = await TestDatabase.CreateStoreAsync(Schema, options => options.Events.Register<MisshapenRegistration>("client-registered"));
+        await using var session = faulty.OpenSession(tenant);
+        session.StartStream($"client-{clientId}", "client", new MisshapenRegistration("not-a-guid"));
+        await session.SaveChangesAsync();
+    }
+
     private static JsonSerializerOptions CreateJson()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
