@@ -7,6 +7,7 @@ var root = new RootCommand("Practice: operations tool for the event-sourced prac
     SeedCommand.Create(),
     TokenCommand.Create(),
     RebuildCommand.Create(),
+    StatusCommand.Create(),
     BenchCommand.Create(),
 };
 try

@@ -76,7 +76,7 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Rebuild_replays_the_events_into_a_projection_whose_table_was_emptied()
+    public async Task Rebuild_replays_the_events_a_projection_has_not_taken_and_status_shows_its_lag_before_and_after()
     {
         Assert.Equal(0, (await RunAsync(null, "migrate")).ExitCode);
         await using (var store = await TestDatabase.CreateStoreAsync(_schema, options => PracticeEventTypes.Register(options.Events)))
@@ -91,9 +91,12 @@ public sealed class CliTests : IAsyncLifetime
             }
         }
 
+        Assert.Matches(@"client_timeline\s*│\s*\S+\s*│\s*3\s*│", (await RunAsync(null, "status")).Output);
+
         var (exitCode, _, error) = await RunAsync(null, "rebuild", "client_timeline");
 
         Assert.True(exitCode == 0, error);
+        Assert.Matches(@"client_timeline\s*│\s*\S+\s*│\s*0\s*│", (await RunAsync(null, "status")).Output);
         await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
         await connection.OpenAsync();
         await using var count = new NpgsqlCommand($"SELECT count(*) FROM {_schema}.client_timeline WHERE tenant_id = 'tenant-cli'", connection);

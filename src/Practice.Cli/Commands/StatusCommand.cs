@@ -1,0 +1,36 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+
+namespace Practice.Cli.Commands;
+
+/// <summary>
+/// `practice status`: the operator's view of every projection, across all tenants: checkpoint, lag and dead letters.
+/// The APIs show a clinic's manager only their own clinic's share of this.
+/// </summary>
+internal static class StatusCommand
+{
+    public static Command Create()
+    {
+        var connection = new Option<string?>("--connection") { Description = "Npgsql connection string (default: Practice__ConnectionString or the ops/pg database)." };
+        var command = new Command("status", "Show each projection's checkpoint, lag and dead letters, for all tenants.") { connection };
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            await using var store = CliSettings.OpenStore(result.GetValue(connection));
+            var statuses = await store.GetProjectionStatusesAsync(cancellationToken: cancellationToken);
+            var table = new Table().AddColumns("Projection", "Checkpoint", "Lag (events)", "Lag (s)", "Dead letters");
+            foreach (var status in statuses)
+            {
+                table.AddRow(status.Name, status.Checkpoint.ToString(), status.LagEvents.ToString("N0", CultureInfo.InvariantCulture),
+                    status.LagSeconds.ToString("0.0", CultureInfo.InvariantCulture), status.DeadLetters.ToString("N0", CultureInfo.InvariantCulture));
+            }
+            AnsiConsole.Write(table);
+            if (statuses.Count == 0)
+            {
+                Console.Error.WriteLine($"status: no projection has run in schema '{store.Schema}' yet.");
+            }
+            return 0;
+        });
+        return command;
+    }
+}
