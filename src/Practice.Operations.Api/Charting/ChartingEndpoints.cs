@@ -74,11 +74,9 @@ public static class ChartingEndpoints
     {
         var sessions = api.MapGroup("/sessions").WithTags("Charting");
 
-        // Clinical notes: managers read every session, a therapist only their own; front desk none.
+        // Clinical notes: therapists and managers read them; front desk does not.
         sessions.MapGet("/{appointmentId:guid}", (Guid appointmentId, ClaimsPrincipal caller, CommandBus bus, CancellationToken ct) =>
-            bus.Store.GetStateAsync<TreatmentSession>(caller, TreatmentSession.StreamId(appointmentId), "session", DomainErrorCodes.SessionNotFound, ct,
-                visibleTo: session => caller.IsInRole(Roles.Manager) || session.TherapistId == caller.TherapistId()))
-            .RequireAuthorization(policy => policy.RequireRole(Roles.Therapist, Roles.Manager)).WithName("GetSession");
+            bus.Store.GetStateAsync<TreatmentSession>(caller, TreatmentSession.StreamId(appointmentId), "session", DomainErrorCodes.SessionNotFound, ct)).RequireAuthorization(policy => policy.RequireRole(Roles.Therapist, Roles.Manager)).WithName("GetSession");
 
         // Charting is the treating therapist's alone: the therapist id comes from the token, never the body.
         var charting = sessions.MapGroup("/{appointmentId:guid}").RequireAuthorization(policy => policy.RequireRole(Roles.Therapist));
