@@ -14,8 +14,14 @@ try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (Exception exception) when (CliErrors.Explain(exception) is { } explanation)
+catch (OperationCanceledException)
 {
-    Console.Error.WriteLine($"practice: {explanation}");
+    Console.Error.WriteLine("practice: stopped.");
+    return 130;
+}
+catch (Exception exception)
+{
+    // What a user can act on is explained; anything else is a fault of the tool, named with its type.
+    Console.Error.WriteLine($"practice: {CliErrors.Explain(exception) ?? $"{exception.GetType().Name}: {exception.Message}"}");
     return 1;
 }

@@ -58,6 +58,15 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Status_of_a_database_never_migrated_says_to_migrate()
+    {
+        var (exitCode, _, error) = await RunAsync(null, "status");
+
+        Assert.Equal(1, exitCode);
+        Assert.EndsWith("run practice migrate first.", error.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_wrong_password_is_named_as_refused()
     {
         var (exitCode, _, error) = await RunAsync(WithPassword("wrong"), "migrate");

@@ -30,7 +30,7 @@ internal static class BenchStoreCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var settings = new BenchSettings(
-                parse.GetRequiredValue(connection),
+                CliErrors.ValidConnectionString(parse.GetRequiredValue(connection)),
                 parse.GetRequiredValue(schema),
                 parse.GetRequiredValue(writers),
                 TimeSpan.FromSeconds(parse.GetRequiredValue(seconds)),

@@ -14,6 +14,8 @@ internal static class CliErrors
         CliUsageException usage => usage.Message,
         PostgresException { SqlState: "28P01" or "28000" or "3D000" } refused =>
             $"PostgreSQL refused the connection: {refused.MessageText}. Check --connection or Practice__ConnectionString.",
+        PostgresException { SqlState: "42P01" } missing =>
+            $"the database has no such table ({missing.MessageText}); run practice migrate first.",
         NpgsqlException { InnerException: SocketException or TimeoutException } or NpgsqlException { IsTransient: true } =>
             $"cannot reach PostgreSQL ({exception.Message}). Start it with ops/pg start, or give --connection or Practice__ConnectionString.",
         _ => null,
