@@ -14,13 +14,52 @@ internal static class MessagingSqlStates
 /// <summary>The tables the command pipeline owns, beside the event store's in the same schema.</summary>
 public static class MessagingSchema
 {
+    /// <summary>
+    /// Runs the DDL only when its text changed since it last ran here: ALTER TABLE takes its table's exclusive lock
+    /// before it finds the column already there, so running it at every start-up would stall the traffic on it.
+    /// </summary>
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
+        var ddl = Ddl(schema);
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(ddl)));
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var command = new NpgsqlCommand($"""
-            SELECT pg_advisory_xact_lock(hashtextextended('practice-messaging:{schema}', 0));
+        await using (var check = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new($"SELECT pg_advisory_xact_lock(hashtextextended('practice-messaging:{schema}', 0))"),
+                new($"CREATE TABLE IF NOT EXISTS {schema}.messaging_schema (ddl_hash text NOT NULL)"),
+                new($"SELECT EXISTS (SELECT 1 FROM {schema}.messaging_schema WHERE ddl_hash = $1)") { Parameters = { new NpgsqlParameter { Value = hash } } },
+            },
+        })
+        await using (var reader = await check.ExecuteReaderAsync(cancellationToken))
+        {
+            await reader.NextResultAsync(cancellationToken);
+            await reader.ReadAsync(cancellationToken);
+            if (reader.GetBoolean(0))
+            {
+                await reader.DisposeAsync();
+                await transaction.CommitAsync(cancellationToken);
+                return;
+            }
+        }
+        await using var command = new NpgsqlCommand(ddl, connection, transaction);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var record = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new($"DELETE FROM {schema}.messaging_schema"),
+                new($"INSERT INTO {schema}.messaging_schema (ddl_hash) VALUES ($1)") { Parameters = { new NpgsqlParameter { Value = hash } } },
+            },
+        };
+        await record.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static string Ddl(string schema) => $"""
             CREATE TABLE IF NOT EXISTS {schema}.idempotency_keys (
                 tenant_id    text        NOT NULL,
                 key          text        NOT NULL,
@@ -65,8 +104,5 @@ public static class MessagingSchema
                     RAISE EXCEPTION 'Another runner took over scheduled message %; this run must not commit.', p_id USING ERRCODE = '{MessagingSqlStates.TakenOver}';
                 END IF;
             END $fn$;
-            """, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
+            """;
 }
