@@ -42,13 +42,19 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
     /// <summary>How long a key is remembered: a retry after this runs as a new request.</summary>
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
-    /// <summary>Forgets keys older than <see cref="Retention"/>, a bounded number at a time; returns how many.</summary>
+    /// <summary>How many expired keys one purge statement forgets at most.</summary>
+    public const int PurgeBatch = 10_000;
+
+    /// <summary>
+    /// Forgets keys older than <see cref="Retention"/>, a bounded number at a time; returns how many. A key past it
+    /// is already treated as new when it comes again, so this only keeps the table small.
+    /// </summary>
     public static async Task<int> PurgeExpiredAsync(StreamStore store, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         await using var command = store.DataSource.CreateCommand($"""
             DELETE FROM {store.Schema}.idempotency_keys
-             WHERE (tenant_id, key) IN (SELECT tenant_id, key FROM {store.Schema}.idempotency_keys WHERE created_at < now() - $1 LIMIT 10000)
+             WHERE (tenant_id, key) IN (SELECT tenant_id, key FROM {store.Schema}.idempotency_keys WHERE created_at < now() - $1 LIMIT {PurgeBatch})
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Retention });
         return await command.ExecuteNonQueryAsync(cancellationToken);
@@ -171,9 +177,14 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         for (var attempt = 1; ; attempt++)
         {
             var (owned, stored) = await TryReserveAsync(tenant, key, hash, owner, cancellationToken);
-            if (owned || stored is not null || attempt == 3)
+            if (owned || stored is not null)
             {
                 return stored;
+            }
+            if (attempt == 3)
+            {
+                // Still neither: another request holds the key in a way this one cannot see; it is not this one's to run.
+                return new StoredAnswer(hash, null, null, null, null, [], Committed: false, Abandoned: false);
             }
         }
     }
@@ -184,8 +195,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
             WITH taken AS (
                 INSERT INTO {store.Schema}.idempotency_keys AS k (tenant_id, key, request_hash, owner) VALUES ($1, $2, $3, $5)
                 ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now(), owner = excluded.owner,
-                                                           location = NULL, etag = NULL
-                 WHERE k.status_code IS NULL AND k.committed_at IS NULL AND k.created_at < now() - $4
+                                                           location = NULL, etag = NULL, status_code = NULL, content_type = NULL,
+                                                           response = NULL, committed_at = NULL
+                 WHERE (k.status_code IS NULL AND k.committed_at IS NULL AND k.created_at < now() - $4) OR k.created_at < now() - $6
                 RETURNING 1)
             SELECT true, NULL, NULL, NULL, NULL, NULL, NULL, false, false FROM taken
             UNION ALL
@@ -198,6 +210,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         command.Parameters.Add(new NpgsqlParameter { Value = hash });
         command.Parameters.Add(new NpgsqlParameter { Value = AbandonedAfter });
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        command.Parameters.Add(new NpgsqlParameter { Value = Retention });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {

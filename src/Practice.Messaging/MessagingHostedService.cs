@@ -28,7 +28,12 @@ public sealed class MessagingHostedService(CommandBus bus, ScheduledMessageRunne
                 await runner.RunDueAsync(stoppingToken);
                 if (DateTimeOffset.UtcNow - purgedAt > PurgeInterval)
                 {
-                    await IdempotencyMiddleware.PurgeExpiredAsync(bus.Store, stoppingToken);
+                    int purged;
+                    do
+                    {
+                        purged = await IdempotencyMiddleware.PurgeExpiredAsync(bus.Store, stoppingToken);
+                    }
+                    while (purged == IdempotencyMiddleware.PurgeBatch);
                     purgedAt = DateTimeOffset.UtcNow;
                 }
             }

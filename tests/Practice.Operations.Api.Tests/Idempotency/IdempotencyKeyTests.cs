@@ -178,23 +178,38 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
     {
         var tenant = ClinicArrangement.NewTenant();
         var frontDesk = api.As(tenant, Roles.FrontDesk);
-        var (kept, expired) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
+        var (kept, expired, purged) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
         var body = ClinicArrangement.ClientRequest();
-        await PostWithKeyAsync(frontDesk, kept, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
+        foreach (var key in new[] { kept, purged })
+        {
+            await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
+        }
         var first = await (await PostWithKeyAsync(frontDesk, expired, body, "/api/clients").ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
         await using (var age = api.Store.DataSource.CreateCommand(
             $"UPDATE {api.Schema}.idempotency_keys SET created_at = now() - CASE WHEN key = $2 THEN interval '23 hours' ELSE interval '25 hours' END WHERE tenant_id = $1"))
         {
             age.Parameters.AddWithValue(tenant);
             age.Parameters.AddWithValue(kept);
-            Assert.Equal(2, await age.ExecuteNonQueryAsync());
+            Assert.Equal(3, await age.ExecuteNonQueryAsync());
         }
-
-        Assert.True(await IdempotencyMiddleware.PurgeExpiredAsync(api.Store) >= 1);
 
         var replayed = await PostWithKeyAsync(frontDesk, kept, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
         Assert.True(replayed.Headers.Contains("Idempotent-Replayed"));
+        // Past 24 hours a key is new again, whether or not the purge has come by yet.
         var again = await (await PostWithKeyAsync(frontDesk, expired, body, "/api/clients").ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
         Assert.NotEqual(first.GetProperty("clientId").GetGuid(), again.GetProperty("clientId").GetGuid());
+
+        Assert.True(await IdempotencyMiddleware.PurgeExpiredAsync(api.Store) >= 1);
+        await using var left = api.Store.DataSource.CreateCommand($"SELECT key FROM {api.Schema}.idempotency_keys WHERE tenant_id = $1");
+        left.Parameters.AddWithValue(tenant);
+        var keys = new List<string>();
+        await using (var reader = await left.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                keys.Add(reader.GetString(0));
+            }
+        }
+        Assert.Equal(new[] { kept, expired }.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
     }
 }
