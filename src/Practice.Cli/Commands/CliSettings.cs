@@ -10,6 +10,10 @@ internal static class CliSettings
     public static string ConnectionString(string? option) => CliErrors.ValidConnectionString(
         option ?? Environment.GetEnvironmentVariable("Practice__ConnectionString") ?? PracticeSettings.DevelopmentConnectionString);
 
+    /// <summary>The --connection option the commands that open the store share.</summary>
+    public static System.CommandLine.Option<string?> ConnectionOption() =>
+        new("--connection") { Description = "Npgsql connection string (default: Practice__ConnectionString or the ops/pg database)." };
+
     public static string Schema => Environment.GetEnvironmentVariable("Practice__Schema") ?? "practice";
 
     public static JwtSettings Jwt => new()

@@ -8,7 +8,7 @@ internal static class MigrateCommand
 {
     public static Command Create()
     {
-        var connection = new Option<string?>("--connection") { Description = "Npgsql connection string (default: Practice__ConnectionString or the ops/pg database)." };
+        var connection = CliSettings.ConnectionOption();
         var command = new Command("migrate", "Create or upgrade the database schema.") { connection };
         command.SetAction(async (result, cancellationToken) =>
         {

@@ -13,7 +13,7 @@ internal static class RebuildCommand
         {
             Description = $"The projection to rebuild: {string.Join(", ", PracticeProjections.All.Select(p => p.Name))}.",
         };
-        var connection = new Option<string?>("--connection") { Description = "Npgsql connection string (default: Practice__ConnectionString or the ops/pg database)." };
+        var connection = CliSettings.ConnectionOption();
         var command = new Command("rebuild", "Rebuild a projection from the first event.") { name, connection };
         command.SetAction(async (result, cancellationToken) =>
         {

@@ -12,7 +12,7 @@ internal static class StatusCommand
 {
     public static Command Create()
     {
-        var connection = new Option<string?>("--connection") { Description = "Npgsql connection string (default: Practice__ConnectionString or the ops/pg database)." };
+        var connection = CliSettings.ConnectionOption();
         var command = new Command("status", "Show each projection's checkpoint, lag and dead letters, for all tenants.") { connection };
         command.SetAction(async (result, cancellationToken) =>
         {
