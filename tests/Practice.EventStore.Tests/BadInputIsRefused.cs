@@ -113,12 +113,19 @@ public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClass
         Assert.Null(await session.FetchStreamInfoAsync("account-unregistered"));
     }
 
+    /// <summary>A store on this class's schema with limits of its own, knowing only notes.</summary>
+    private static StreamStore NoteStore(StoreOptions options)
+    {
+        var store = StreamStore.Create(options);
+        store.Options.Events.Register<Note>("note");
+        return store;
+    }
+
     [Fact]
     public async Task An_event_over_the_size_limit_is_refused_with_its_size_and_nothing_of_its_append_is_written()
     {
         const int limit = 256;
-        await using var smallStore = StreamStore.Create(new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = fixture.Schema, MaxEventBytes = limit });
-        smallStore.Options.Events.Register<Note>("note");
+        await using var smallStore = NoteStore(new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = fixture.Schema, MaxEventBytes = limit });
         var before = await RowCountsAsync();
         await using var session = smallStore.OpenSession("tenant-a");
 
@@ -138,8 +145,7 @@ public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClass
     public async Task Metadata_over_the_size_limit_is_refused_with_its_size_and_nothing_of_the_session_is_written()
     {
         const int limit = 512;
-        await using var smallStore = StreamStore.Create(new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = fixture.Schema, MaxMetadataBytes = limit });
-        smallStore.Options.Events.Register<Note>("note");
+        await using var smallStore = NoteStore(new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = fixture.Schema, MaxMetadataBytes = limit });
         var before = await RowCountsAsync();
         await using var session = smallStore.OpenSession("tenant-a");
         session.StartStream("notes-big-metadata", "notes", new Note("fits"));

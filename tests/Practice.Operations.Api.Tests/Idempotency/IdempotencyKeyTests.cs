@@ -17,6 +17,13 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
         return await client.SendAsync(request);
     }
 
+    /// <summary>A front desk of a fresh tenant about to register a client under a fresh key.</summary>
+    private (string Tenant, HttpClient FrontDesk, string Key, object Body) NewRegistration()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        return (tenant, api.As(tenant, Roles.FrontDesk), Guid.NewGuid().ToString(), ClinicArrangement.ClientRequest());
+    }
+
     private async Task<(Clinic Clinic, HttpClient FrontDesk)> ArrangeAsync()
     {
         var tenant = Bookings.NewTenant();
@@ -87,10 +94,7 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
     [Fact]
     public async Task A_request_that_committed_but_lost_its_answer_is_never_run_again()
     {
-        var tenant = ClinicArrangement.NewTenant();
-        var frontDesk = api.As(tenant, Roles.FrontDesk);
-        var key = Guid.NewGuid().ToString();
-        var body = ClinicArrangement.ClientRequest();
+        var (tenant, frontDesk, key, body) = NewRegistration();
         await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
         var registered = await api.CountEventsAsync();
 
@@ -105,10 +109,7 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
     [Fact]
     public async Task A_request_that_died_before_committing_is_run_by_a_retry_once_its_reservation_is_abandoned()
     {
-        var tenant = ClinicArrangement.NewTenant();
-        var frontDesk = api.As(tenant, Roles.FrontDesk);
-        var key = Guid.NewGuid().ToString();
-        var body = ClinicArrangement.ClientRequest();
+        var (tenant, frontDesk, key, body) = NewRegistration();
         var first = await (await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
         var registered = await api.CountEventsAsync();
 
@@ -122,10 +123,7 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
     [Fact]
     public async Task A_request_taken_over_by_a_retry_after_it_ran_too_long_does_not_commit_beside_the_retry()
     {
-        var tenant = ClinicArrangement.NewTenant();
-        var frontDesk = api.As(tenant, Roles.FrontDesk);
-        var key = Guid.NewGuid().ToString();
-        var body = ClinicArrangement.ClientRequest();
+        var (tenant, frontDesk, key, body) = NewRegistration();
         var before = await api.CountEventsAsync();
 
         await using var hold = await AppendHold.TakeAsync(api);
@@ -154,10 +152,7 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
     [Fact]
     public async Task Many_identical_requests_at_once_run_once_and_the_others_wait_or_replay()
     {
-        var tenant = ClinicArrangement.NewTenant();
-        var frontDesk = api.As(tenant, Roles.FrontDesk);
-        var key = Guid.NewGuid().ToString();
-        var body = ClinicArrangement.ClientRequest();
+        var (tenant, frontDesk, key, body) = NewRegistration();
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => PostWithKeyAsync(frontDesk, key, body, "/api/clients")));
 
@@ -176,10 +171,8 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
     [Fact]
     public async Task A_key_is_remembered_for_24_hours_and_then_forgotten()
     {
-        var tenant = ClinicArrangement.NewTenant();
-        var frontDesk = api.As(tenant, Roles.FrontDesk);
-        var (kept, expired, purged) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
-        var body = ClinicArrangement.ClientRequest();
+        var (tenant, frontDesk, kept, body) = NewRegistration();
+        var (expired, purged) = (Guid.NewGuid().ToString(), Guid.NewGuid().ToString());
         foreach (var key in new[] { kept, purged })
         {
             await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
