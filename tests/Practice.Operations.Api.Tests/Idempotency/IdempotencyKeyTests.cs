@@ -65,6 +65,23 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
     }
 
     [Fact]
+    public async Task A_key_belongs_to_its_caller_so_two_callers_of_one_clinic_never_meet_each_others_keys()
+    {
+        var (tenant, frontDesk, key, _) = NewRegistration();
+        var manager = api.As(tenant, Roles.Manager);
+        var sameFrontDeskElsewhere = api.As(tenant, Roles.FrontDesk);
+
+        var byFrontDesk = await (await PostWithKeyAsync(frontDesk, key, ClinicArrangement.ClientRequest("Ada Front"), "/api/clients").ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
+        var byManager = await (await PostWithKeyAsync(manager, key, ClinicArrangement.ClientRequest("Bo Manager"), "/api/clients").ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
+        var replayed = await PostWithKeyAsync(sameFrontDeskElsewhere, key, ClinicArrangement.ClientRequest("Ada Front"), "/api/clients").ShouldBe(HttpStatusCode.Created);
+
+        Assert.NotEqual(byFrontDesk.GetProperty("clientId").GetGuid(), byManager.GetProperty("clientId").GetGuid());
+        Assert.True(replayed.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(byFrontDesk.GetProperty("clientId").GetGuid(), (await replayed.ReadJsonAsync()).GetProperty("clientId").GetGuid());
+        Assert.Equal(2, await api.CountStreamsAsync(tenant));
+    }
+
+    [Fact]
     public async Task Without_a_key_the_same_body_books_again_and_is_refused_as_a_double_booking()
     {
         var (clinic, frontDesk) = await ArrangeAsync();
