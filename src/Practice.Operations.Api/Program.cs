@@ -1,6 +1,7 @@
 using Practice.Domain.Scheduling;
 using Practice.Messaging;
 using Practice.Operations.Api;
+using Practice.Operations.Api.Audit;
 using Practice.Operations.Api.Charting;
 using Practice.Operations.Api.Clients;
 using Practice.Operations.Api.Clinics;
@@ -41,6 +42,7 @@ api.MapScheduling();
 api.MapCharting();
 api.MapOutcomes();
 api.MapViews();
+api.MapAudit();
 
 app.Run();
 

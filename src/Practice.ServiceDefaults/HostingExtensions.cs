@@ -145,7 +145,7 @@ public static class HostingExtensions
         }).AllowAnonymous().ExcludeFromDescription();
     }
 
-    /// <summary>Migrates the schema at start-up (safe with several instances) and runs the projection daemon.</summary>
+    /// <summary>Migrates the schema and the access log at start-up (safe with several instances) and runs the projection daemon.</summary>
     private sealed class StoreHostedService(StreamStore store, PracticeSettings settings) : IHostedService
     {
         private ProjectionDaemon? _daemon;
@@ -153,6 +153,7 @@ public static class HostingExtensions
         public async Task StartAsync(CancellationToken cancellationToken)
         {
             await store.MigrateAsync(cancellationToken);
+            await AccessAudit.MigrateAsync(store.DataSource, store.Schema, cancellationToken);
             if (settings.RunDaemon)
             {
                 _daemon = store.CreateDaemon(new DaemonOptions { PollInterval = TimeSpan.FromMilliseconds(500) });

@@ -253,6 +253,31 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         Assert.Empty(page.Events);
     }
 
+    [Fact]
+    public async Task A_page_of_events_is_recorded_in_the_access_log_and_a_caught_up_poll_is_not()
+    {
+        var tenant = IntegrationsApi.NewTenant();
+        await RegisterClientAsync(tenant, "Logged Reader");
+        var integration = api.As(tenant, Roles.Integration);
+
+        var page = await IntegrationsApi.WaitForFeedAsync(integration, 1);
+        await IntegrationsApi.ReadFeedAsync(integration, after: page.Next);
+        await IntegrationsApi.ReadFeedAsync(integration, after: page.Next);
+
+        await using var command = api.Store.DataSource.CreateCommand(
+            $"SELECT user_id, role, record, record_id FROM {api.Schema}.access_log WHERE tenant_id = $1 ORDER BY id");
+        command.Parameters.AddWithValue(tenant);
+        var logged = new List<(string, string, string, string)>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                logged.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+            }
+        }
+        Assert.Equal([($"integration@{tenant}", "integration", "feed", $"..{page.Next}")], logged);
+    }
+
     private async Task<Guid> RegisterClientAsync(string tenant, string name)
     {
         var id = Guid.NewGuid();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Practice.Messaging;
+using Practice.ServiceDefaults;
 
 namespace Practice.Cli.Commands;
 
@@ -15,6 +16,7 @@ internal static class MigrateCommand
             await using var store = CliSettings.OpenStore(result.GetValue(connection));
             await store.MigrateAsync(cancellationToken);
             await MessagingSchema.MigrateAsync(store.DataSource, store.Schema, cancellationToken);
+            await AccessAudit.MigrateAsync(store.DataSource, store.Schema, cancellationToken);
             Console.WriteLine($"Schema '{store.Schema}' is up to date.");
             return 0;
         });

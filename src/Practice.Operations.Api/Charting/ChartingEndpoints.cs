@@ -76,7 +76,9 @@ public static class ChartingEndpoints
 
         // Clinical notes: therapists and managers read them; front desk does not.
         sessions.MapGet("/{appointmentId:guid}", (Guid appointmentId, ClaimsPrincipal caller, CommandBus bus, CancellationToken ct) =>
-            bus.Store.GetStateAsync<TreatmentSession>(caller, TreatmentSession.StreamId(appointmentId), "session", DomainErrorCodes.SessionNotFound, ct)).RequireAuthorization(policy => policy.RequireRole(Roles.Therapist, Roles.Manager)).WithName("GetSession");
+            bus.Store.GetStateAsync<TreatmentSession>(caller, TreatmentSession.StreamId(appointmentId), "session", DomainErrorCodes.SessionNotFound, ct))
+            .AuditsAccess("session", "appointmentId", value => (value as TreatmentSession)?.ClientId)
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Therapist, Roles.Manager)).WithName("GetSession");
 
         // Charting is the treating therapist's alone: the therapist id comes from the token, never the body.
         var charting = sessions.MapGroup("/{appointmentId:guid}").RequireAuthorization(policy => policy.RequireRole(Roles.Therapist));

@@ -63,7 +63,7 @@ public static class ClientsEndpoints
             : Send(bus, caller, clientId, new WithdrawConsent(clientId, parsed, clock.GetUtcNow()), ct)).WithName("WithdrawConsent");
 
         clinical.MapGet("/{clientId:guid}", (Guid clientId, ClaimsPrincipal caller, CommandBus bus, CancellationToken ct) =>
-            bus.Store.GetStateAsync<Client>(caller, Client.StreamId(clientId), "client", DomainErrorCodes.ClientNotFound, ct)).WithName("GetClient");
+            bus.Store.GetStateAsync<Client>(caller, Client.StreamId(clientId), "client", DomainErrorCodes.ClientNotFound, ct)).AuditsClientAccess("client").WithName("GetClient");
 
         return api;
     }

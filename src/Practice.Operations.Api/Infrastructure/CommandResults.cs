@@ -54,8 +54,13 @@ public static class CommandResults
 
     public static IResult Ok(object body, long version) => new VersionedResult(TypedResults.Ok(body), version);
 
-    private sealed class VersionedResult(IResult inner, long version) : IResult
+    // Passes the inner answer's status and value through, so endpoint filters (the access audit) can read them.
+    private sealed class VersionedResult(IResult inner, long version) : IResult, IStatusCodeHttpResult, IValueHttpResult
     {
+        public int? StatusCode => (inner as IStatusCodeHttpResult)?.StatusCode;
+
+        public object? Value => (inner as IValueHttpResult)?.Value;
+
         public Task ExecuteAsync(HttpContext httpContext)
         {
             httpContext.Response.Headers.ETag = $"\"{version}\"";

@@ -90,7 +90,7 @@ public static class OutcomesEndpoints
             }
             var (clientCare, version) = await session.AggregateStreamAsync(ClientCare.StreamId(clientId), ClientCare.Initial, static (s, e) => s.Apply(e), ct);
             return CommandResults.Ok(clientCare, version);
-        }).WithName("GetClientCare");
+        }).AuditsClientAccess("client-care").WithName("GetClientCare");
 
         return api;
     }

@@ -84,7 +84,9 @@ public static class SchedulingEndpoints
             Send(bus, caller, appointmentId, new MarkNoShow(appointmentId, request.WaiveFeeReason, clock.GetUtcNow()), ct)).WithName("MarkNoShow");
 
         appointments.MapGet("/{appointmentId:guid}", (Guid appointmentId, ClaimsPrincipal caller, CommandBus bus, CancellationToken ct) =>
-            bus.Store.GetStateAsync<Appointment>(caller, Appointment.StreamId(appointmentId), "appointment", DomainErrorCodes.AppointmentNotFound, ct)).WithName("GetAppointment");
+            bus.Store.GetStateAsync<Appointment>(caller, Appointment.StreamId(appointmentId), "appointment", DomainErrorCodes.AppointmentNotFound, ct))
+            .AuditsAccess("appointment", "appointmentId", value => (value as Appointment)?.ClientId)
+            .WithName("GetAppointment");
         return api;
     }
 

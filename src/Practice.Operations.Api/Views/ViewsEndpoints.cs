@@ -48,6 +48,7 @@ public static class ViewsEndpoints
                 return Problems.Validation("cursor", "'cursor' must be a value returned by a previous page.");
             }
         })
+        .AuditsClientAccess("client-timeline")
         .RequireAuthorization(policy => policy.RequireRole(Roles.FrontDesk, Roles.Therapist, Roles.Manager))
         .WithName("GetClientTimeline")
         .WithSummary("Everything that happened to a client, newest first; pass nextCursor back as cursor for older entries.");
@@ -101,6 +102,7 @@ public static class ViewsEndpoints
             }
             return TypedResults.Ok(await DayScheduleQueries.GetDayAsync(store.DataSource, store.Schema, caller.TenantId(), locationId, date, ct));
         })
+        .AuditsAccess("location-schedule", (http, _) => new AccessedRecord($"{http.Request.RouteValues["locationId"]}/{http.Request.Query["date"]}", null))
         .RequireAuthorization(policy => policy.RequireRole(Roles.FrontDesk, Roles.Therapist, Roles.Manager))
         .WithName("GetDaySchedule")
         .WithSummary("A location's appointments on one local date, in start order.");

@@ -1,0 +1,112 @@
+using System.Net;
+using System.Text.Json;
+using Practice.Operations.Api.Tests.Charting;
+using Practice.Operations.Api.Tests.Fixtures;
+using Practice.Operations.Api.Tests.Infrastructure;
+using Practice.ServiceDefaults;
+
+namespace Practice.Operations.Api.Tests.Audit;
+
+public sealed class AccessAuditTests(OperationsApi api) : IClassFixture<OperationsApi>
+{
+    private static async Task<JsonElement> LogAsync(HttpClient manager, string query) =>
+        await (await manager.GetAsync($"/api/audit/access?{query}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+
+    private static string[] Records(JsonElement page) => [.. page.GetProperty("entries").EnumerateArray().Select(e => e.GetProperty("record").GetString()!)];
+
+    [Fact]
+    public async Task Every_read_of_a_clients_records_is_logged_with_who_read_it_newest_first()
+    {
+        var session = await api.StartSessionAsync();
+        var client = session.Clinic.ClientId;
+        await session.Therapist.GetAsync(session.Url()).ShouldBe(HttpStatusCode.OK);
+        await session.Therapist.GetAsync($"/api/clients/{client}").ShouldBe(HttpStatusCode.OK);
+        await session.Therapist.GetAsync($"/api/clients/{client}/timeline").ShouldBe(HttpStatusCode.OK);
+        await session.Therapist.GetAsync($"/api/clients/{client}/care").ShouldBe(HttpStatusCode.OK);
+        await api.As(session.Tenant, Roles.FrontDesk).GetAsync($"/api/appointments/{session.AppointmentId}").ShouldBe(HttpStatusCode.OK);
+        var manager = api.As(session.Tenant, Roles.Manager);
+
+        var log = await LogAsync(manager, $"clientId={client}");
+
+        Assert.Equal(["appointment", "client-care", "client-timeline", "client", "session"], Records(log));
+        var entries = log.GetProperty("entries").EnumerateArray().ToArray();
+        Assert.All(entries, e => Assert.Equal(client, e.GetProperty("clientId").GetGuid()));
+        Assert.Equal(($"front-desk@{session.Tenant}", "front-desk"), (entries[0].GetProperty("userId").GetString(), entries[0].GetProperty("role").GetString()));
+        Assert.All(entries[1..], e => Assert.Equal(($"therapist@{session.Tenant}", "therapist"), (e.GetProperty("userId").GetString(), e.GetProperty("role").GetString())));
+        Assert.Equal(session.AppointmentId.ToString(), entries[4].GetProperty("recordId").GetString());
+        Assert.Equal(client.ToString(), entries[3].GetProperty("recordId").GetString());
+        Assert.Equal(["appointment"], Records(await LogAsync(manager, $"userId=front-desk@{session.Tenant}")));
+    }
+
+    [Fact]
+    public async Task A_read_that_finds_nothing_is_not_logged_and_the_log_comes_in_pages()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var client = await api.ArrangeClientAsync(tenant);
+        var frontDesk = api.As(tenant, Roles.FrontDesk);
+        var manager = api.As(tenant, Roles.Manager);
+        var nobody = Guid.NewGuid();
+        await frontDesk.GetAsync($"/api/clients/{nobody}").ShouldBeProblem(HttpStatusCode.NotFound);
+        for (var read = 0; read < 3; read++)
+        {
+            await frontDesk.GetAsync($"/api/clients/{client}").ShouldBe(HttpStatusCode.OK);
+        }
+
+        Assert.Empty(Records(await LogAsync(manager, $"clientId={nobody}")));
+        var first = await LogAsync(manager, $"clientId={client}&limit=2");
+        var second = await LogAsync(manager, $"clientId={client}&limit=2&cursor={first.GetProperty("nextCursor").GetString()}");
+
+        Assert.Equal(2, Records(first).Length);
+        Assert.Single(Records(second));
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
+        var ids = first.GetProperty("entries").EnumerateArray().Concat(second.GetProperty("entries").EnumerateArray()).Select(e => e.GetProperty("id").GetInt64()).ToArray();
+        Assert.Equal(ids.OrderDescending(), ids);
+    }
+
+    [Fact]
+    public async Task Only_a_manager_reads_the_log_and_only_their_own_clinics()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var client = await api.ArrangeClientAsync(tenant);
+        await api.As(tenant, Roles.FrontDesk).GetAsync($"/api/clients/{client}").ShouldBe(HttpStatusCode.OK);
+
+        await api.As(tenant, Roles.FrontDesk).GetAsync("/api/audit/access").ShouldBe(HttpStatusCode.Forbidden);
+        await api.As(tenant, Roles.Therapist, Guid.NewGuid()).GetAsync("/api/audit/access").ShouldBe(HttpStatusCode.Forbidden);
+        Assert.Empty(Records(await LogAsync(api.As(ClinicArrangement.NewTenant(), Roles.Manager), $"clientId={client}")));
+        Assert.Equal(["client"], Records(await LogAsync(api.As(tenant, Roles.Manager), $"clientId={client}")));
+    }
+
+    [Fact]
+    public async Task A_bad_page_size_or_cursor_is_a_400()
+    {
+        var manager = api.As(ClinicArrangement.NewTenant(), Roles.Manager);
+
+        await manager.GetAsync("/api/audit/access?limit=0").ShouldBeProblem(HttpStatusCode.BadRequest, field: "limit");
+        await manager.GetAsync($"/api/audit/access?limit={AccessAudit.MaxPageSize + 1}").ShouldBeProblem(HttpStatusCode.BadRequest, field: "limit");
+        await manager.GetAsync("/api/audit/access?cursor=abc").ShouldBeProblem(HttpStatusCode.BadRequest, field: "cursor");
+    }
+
+    [Fact]
+    public async Task A_read_that_cannot_be_logged_is_not_answered()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var client = await api.ArrangeClientAsync(tenant);
+        await RenameLogAsync("access_log", "access_log_away");
+        try
+        {
+            var response = await api.As(tenant, Roles.FrontDesk).GetAsync($"/api/clients/{client}").ShouldBeProblem(HttpStatusCode.InternalServerError);
+
+            Assert.DoesNotContain("1985-04-12", response.GetRawText(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            await RenameLogAsync("access_log_away", "access_log");
+        }
+    }
+
+    private async Task RenameLogAsync(string from, string to)
+    {
+        await using var command = api.Store.DataSource.CreateCommand($"ALTER TABLE {api.Schema}.{from} RENAME TO {to}");
+        await command.ExecuteNonQueryAsync();
+    }
+}
