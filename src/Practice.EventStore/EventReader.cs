@@ -43,7 +43,11 @@ internal static class EventReader
         }
     }
 
-    /// <summary>Events whose type is not wanted keep their position but are not deserialized (Data is null).</summary>
+    /// <summary>
+    /// Events whose type is not wanted keep their position but are not deserialized (Data is null). For a reader that
+    /// does not throw, whatever decoding throws, an upcaster's or a record constructor's exception included, makes the
+    /// event unreadable: one event must never stop every reader behind it.
+    /// </summary>
     public static StoredEvent Read(NpgsqlDataReader reader, EventSerializer serializer, Func<string, bool> wanted, Unreadable unreadable, MetadataCache metadata)
     {
         var typeName = reader.GetString(5);
@@ -55,11 +59,25 @@ internal static class EventReader
             {
                 data = serializer.Deserialize(typeName, json);
             }
-            catch (Exception exception) when (unreadable != Unreadable.Throw && exception is EventStoreException or System.Text.Json.JsonException or NotSupportedException or InvalidOperationException)
+            catch (Exception exception) when (unreadable != Unreadable.Throw && IsDecodingFailure(exception))
             {
                 data = unreadable == Unreadable.AsUndecodable
                     ? new UndecodableEvent(typeName, $"{exception.GetType().Name}: {exception.Message}")
                     : System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
+            }
+        }
+        EventMetadata eventMetadata;
+        try
+        {
+            eventMetadata = metadata.Get(reader.GetString(7));
+        }
+        catch (Exception exception) when (unreadable != Unreadable.Throw && IsDecodingFailure(exception))
+        {
+            // The event itself may read; a projection that wants it still fails it alone, since it would apply it without its metadata.
+            eventMetadata = new EventMetadata();
+            if (data is not null && unreadable == Unreadable.AsUndecodable)
+            {
+                data = new UndecodableEvent(typeName, $"metadata: {exception.GetType().Name}: {exception.Message}");
             }
         }
         return new StoredEvent(
@@ -70,10 +88,12 @@ internal static class EventReader
             TenantId: reader.GetString(4),
             TypeName: typeName,
             Data: data!,
-            Metadata: metadata.Get(reader.GetString(7)),
+            Metadata: eventMetadata,
             Timestamp: reader.GetFieldValue<DateTimeOffset>(8),
             TransactionId: ulong.Parse(reader.GetString(9), System.Globalization.CultureInfo.InvariantCulture));
     }
+
+    private static bool IsDecodingFailure(Exception exception) => exception is not (OutOfMemoryException or OperationCanceledException);
 }
 
 /// <summary>What a reader does with an event it cannot deserialize: its type is unknown here, or its JSON no longer fits.</summary>

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Npgsql;
 using Practice.EventStore.Projections;
 using Practice.Testing;
@@ -162,6 +163,67 @@ public sealed class UndecodableEvents(UndecodableEventsFixture fixture) : IClass
         Assert.Contains(nameof(UndecodableEventException), letter.Error, StringComparison.Ordinal);
         Assert.Equal(["5", "7"], await Db.RowsAsync($"SELECT amount::int::text FROM {fixture.Schema}.ledger ORDER BY seq"));
         Assert.Contains("ledger", daemon.Leading);
+    }
+}
+
+/// <summary>A ledger whose old "deposit" events are upcast by a transform that throws on a shape it never expected.</summary>
+public sealed class FailingDecodersFixture : StoreFixture
+{
+    public LedgerProjection Ledger { get; } = new() { Broken = false };
+
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.Events.Upcast("deposit", "money-deposited", old => new JsonObject { ["amount"] = old["value"]!.DeepClone() });
+        options.AddAsyncProjection(Ledger);
+    }
+}
+
+public sealed class FailingDecoders(FailingDecodersFixture fixture) : IClassFixture<FailingDecodersFixture>
+{
+    private readonly StreamStore _store = fixture.Store;
+
+    /// <summary>Writes an event behind the store's back, as an old deployment or another writer might have, between two good ones.</summary>
+    private async Task AppendBetweenGoodDepositsAsync(string streamId, string type, string data, string metadata)
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream(streamId, "account", new Deposited(5m));
+        await session.SaveChangesAsync();
+        await Db.ExecuteAsync($"INSERT INTO {fixture.Schema}.events (id, stream_id, version, tenant_id, type, data, metadata) VALUES ($1, $2, 2, 'tenant-a', $3, $4::jsonb, $5::jsonb)",
+            Guid.CreateVersion7(), streamId, type, data, metadata);
+        await Db.ExecuteAsync($"UPDATE {fixture.Schema}.streams SET version = 2 WHERE id = $1", streamId);
+        session.Append(streamId, "account", 2, new Deposited(7m));
+        await session.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task An_upcaster_that_throws_dead_letters_its_event_and_the_projection_and_the_feed_keep_going()
+    {
+        await using var daemon = _store.CreateDaemon(new DaemonOptions { MaxAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(10), PollInterval = TimeSpan.FromMilliseconds(50) });
+        await daemon.StartAsync();
+        await AppendBetweenGoodDepositsAsync("account-upcast", "deposit", """{"amount": 3}""", "{}");
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
+
+        var letter = Assert.Single(await _store.GetDeadLettersAsync("ledger"), l => l.EventType == "deposit");
+        Assert.Contains(nameof(NullReferenceException), letter.Error, StringComparison.Ordinal);
+        Assert.Equal(["5", "7"], await Db.RowsAsync($"SELECT amount::int::text FROM {fixture.Schema}.ledger WHERE stream_id = 'account-upcast' ORDER BY seq"));
+        var feed = await _store.ReadTenantFeedAsync("tenant-a", ProjectionPosition.Start, 100);
+        Assert.Contains(feed.Events, e => e.StreamId == "account-upcast" && e.TypeName == "deposit");
+    }
+
+    [Fact]
+    public async Task Metadata_that_does_not_read_dead_letters_its_event_instead_of_stopping_the_projection()
+    {
+        await using var daemon = _store.CreateDaemon(new DaemonOptions { MaxAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(10), PollInterval = TimeSpan.FromMilliseconds(50) });
+        await daemon.StartAsync();
+        await AppendBetweenGoodDepositsAsync("account-metadata", "money-deposited", """{"amount": 3}""", """{"correlationId": 42}""");
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
+
+        var letter = Assert.Single(await _store.GetDeadLettersAsync("ledger"), l => l.Error.Contains("metadata", StringComparison.Ordinal));
+        Assert.Equal("money-deposited", letter.EventType);
+        Assert.Equal(["5", "7"], await Db.RowsAsync($"SELECT amount::int::text FROM {fixture.Schema}.ledger WHERE stream_id = 'account-metadata' ORDER BY seq"));
     }
 }
 
