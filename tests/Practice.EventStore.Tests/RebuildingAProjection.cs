@@ -91,6 +91,31 @@ public sealed class RebuildingAProjection(RebuildingAProjectionFixture fixture) 
             await Db.RowsAsync($"SELECT pg_get_serial_sequence('{fixture.Schema}.{Projection}', 'applied') UNION ALL SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = $1 AND c.relname LIKE '%rebuild%'", fixture.Schema));
     }
 
+    [Fact]
+    public async Task A_swap_that_a_long_reader_of_the_live_table_would_hold_up_fails_soon_without_holding_back_other_readers()
+    {
+        await using var daemon = _store.CreateDaemon(new DaemonOptions { PollInterval = TimeSpan.FromMilliseconds(50) });
+        await daemon.StartAsync();
+        await AppendAsync("before-report", 3);
+        await _store.WaitForNonStaleProjectionsAsync(Timeout);
+        await using var report = new Npgsql.NpgsqlConnection(TestDatabase.ConnectionString);
+        await report.OpenAsync();
+        await using var reading = await report.BeginTransactionAsync();
+        await using (var read = new Npgsql.NpgsqlCommand($"SELECT count(*) FROM {fixture.Schema}.{Projection}", report, reading))
+        {
+            await read.ExecuteScalarAsync();
+        }
+
+        // Without a limit the swap would wait for the report, its transaction id holding back every async reader meanwhile.
+        var stopped = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.RebuildProjectionAsync(Projection).WaitAsync(Timeout));
+        Assert.Contains("could not swap in its tables", stopped.Message, StringComparison.Ordinal);
+        await reading.RollbackAsync();
+
+        await AppendAsync("after-report", 2);
+        await _store.WaitForNonStaleProjectionsAsync(Timeout);
+        await AssertLogHoldsEveryEventOnceAsync();
+    }
+
     /// <summary>Behind the daemon's checkpoint, so only a swapped-in rebuild puts the table right.</summary>
     private Task DamageLiveTableAsync() => EventLogProjection.DamageAsync(fixture.Schema, Projection);
 

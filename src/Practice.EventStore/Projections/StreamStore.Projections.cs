@@ -20,7 +20,7 @@ public sealed partial class StreamStore
     public const int LagCountLimit = 1_000_000;
     private const int RebuildBatchSize = 5_000;
     private const string RebuildSuffix = "__rebuild";
-    private static readonly TimeSpan InlineSwapLockTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan SwapLockTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// A rebuild tries a failing event as often as the daemon does, but without pausing: it would pause inside its
@@ -188,10 +188,10 @@ public sealed partial class StreamStore
         {
             await RebuildAsync(connection, projection, progress, cancellationToken);
         }
-        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable && Options.InlineProjections.Contains(projection))
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
             throw new InvalidOperationException(
-                $"The rebuild of '{name}' could not swap in its tables within {InlineSwapLockTimeout.TotalSeconds:F0} s (a long transaction holds the live tables); nothing was changed. Run it again.",
+                $"The rebuild of '{name}' could not swap in its tables within {SwapLockTimeout.TotalSeconds:F0} s (a long transaction holds the live tables); nothing was changed. Run it again.",
                 exception);
         }
         finally
@@ -268,14 +268,15 @@ public sealed partial class StreamStore
             // write the swapped-in tables. So everything committed by then is read, not only what lies below the
             // oldest running transaction. One lock taken before any table also means no deadlock with an append.
             var inline = Options.InlineProjections.Contains(projection);
+            // The swap holds a transaction id, which holds back every async reader of the cluster, and for an inline
+            // projection it holds back every append too; so neither the inline lock nor the tables' locks may wait
+            // long, for a long report on the live table say: such a swap fails instead.
+            await using (var timeout = new NpgsqlCommand($"SET LOCAL lock_timeout = '{SwapLockTimeout.TotalMilliseconds:F0}ms'", connection, swap))
+            {
+                await timeout.ExecuteNonQueryAsync(cancellationToken);
+            }
             if (inline)
             {
-                // Every append of the store waits while the swap holds this, so neither it nor the swap's table
-                // locks may wait long, for a long report on the live table say: such a swap fails instead.
-                await using (var timeout = new NpgsqlCommand($"SET LOCAL lock_timeout = '{InlineSwapLockTimeout.TotalMilliseconds:F0}ms'", connection, swap))
-                {
-                    await timeout.ExecuteNonQueryAsync(cancellationToken);
-                }
                 await using var exclusive = new NpgsqlCommand(AppendStatements.InlineLockExclusive, connection, swap);
                 exclusive.Parameters.Add(new NpgsqlParameter { Value = Statements.InlineLockKey });
                 await exclusive.ExecuteNonQueryAsync(cancellationToken);
