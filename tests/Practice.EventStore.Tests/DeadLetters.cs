@@ -361,6 +361,46 @@ public sealed class DeadLettersInARebuild(DeadLettersFixture fixture) : IClassFi
         }
     }
 
+    [Fact]
+    public async Task A_replay_and_a_rebuild_of_one_projection_wait_for_each_other_instead_of_deadlocking()
+    {
+        fixture.Ledger.Broken = true;
+        await using (var session = _store.OpenSession("tenant-a"))
+        {
+            session.StartStream($"replayed-{Guid.CreateVersion7()}", "account", new Deposited(LedgerProjection.PoisonAmount));
+            await session.SaveChangesAsync();
+        }
+        await _store.RebuildProjectionAsync("ledger");
+        var letter = (await _store.GetDeadLettersAsync("ledger"))[^1];
+        fixture.Ledger.Broken = false;
+
+        // The replay stops inside the projection, holding what it has locked, while the rebuild runs up to its swap.
+        var hold = new Hold();
+        fixture.Ledger.Holding = hold;
+        Task replay;
+        Task rebuild;
+        try
+        {
+            replay = _store.ReplayDeadLetterAsync(letter.Id);
+            await hold.Started.Task.WaitAsync(Timeout);
+            fixture.Ledger.Holding = null;
+            rebuild = _store.RebuildProjectionAsync("ledger");
+            await Eventually.HoldsAsync(async () => await Db.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1", $"%{fixture.Schema}.%") > 0,
+                Timeout, "the swap waits for the replay");
+        }
+        finally
+        {
+            fixture.Ledger.Holding = null;
+            hold.Released.TrySetResult();
+        }
+
+        await replay.WaitAsync(Timeout);
+        await rebuild.WaitAsync(Timeout);
+        Assert.Empty(await _store.GetDeadLettersAsync("ledger"));
+        Assert.Equal(await DepositsAsync("IS NOT NULL"), await AmountsAsync());
+    }
+
     private async Task<List<Guid>> DepositIdsAsync(string amountCondition) =>
         (await Db.RowsAsync($"SELECT id::text FROM {fixture.Schema}.events WHERE type = 'money-deposited' AND (data->>'amount')::numeric {amountCondition}"))
             .Select(Guid.Parse).Order().ToList();

@@ -139,20 +139,14 @@ public sealed partial class StreamStore
     {
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        string projectionName;
-        long sequence;
-        await using (var find = new NpgsqlCommand($"SELECT projection, event_seq FROM {Schema}.dead_letters WHERE id = $1 FOR UPDATE", connection, transaction))
-        {
-            find.Parameters.Add(new NpgsqlParameter { Value = deadLetterId });
-            await using var reader = await find.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                throw new ArgumentException($"No dead letter with id {deadLetterId}.", nameof(deadLetterId));
-            }
-            projectionName = reader.GetString(0);
-            sequence = reader.GetInt64(1);
-        }
+        // The projection's checkpoint is locked first, as by the daemon's batches and a rebuild's swap, which then
+        // takes the live tables and the dead letters: locked in that one order, a replay and a swap cannot deadlock.
+        var (projectionName, _) = await FindDeadLetterAsync(connection, transaction, deadLetterId, forUpdate: false, cancellationToken)
+            ?? throw new ArgumentException($"No dead letter with id {deadLetterId}.", nameof(deadLetterId));
         var projection = FindProjection(projectionName);
+        await ProjectionProgress.LockAsync(connection, transaction, Schema, projectionName, cancellationToken);
+        var (_, sequence) = await FindDeadLetterAsync(connection, transaction, deadLetterId, forUpdate: true, cancellationToken)
+            ?? throw new ArgumentException($"Dead letter {deadLetterId} is gone: a rebuild replaced it, or another replay applied it.", nameof(deadLetterId));
         IReadOnlyList<StoredEvent> events;
         await using (var load = new NpgsqlCommand($"SELECT {EventReader.Columns} FROM {Schema}.events WHERE seq = $1", connection, transaction))
         {
@@ -166,6 +160,16 @@ public sealed partial class StreamStore
             await delete.ExecuteNonQueryAsync(cancellationToken);
         }
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task<(string Projection, long Sequence)?> FindDeadLetterAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long deadLetterId, bool forUpdate, CancellationToken cancellationToken)
+    {
+        await using var find = new NpgsqlCommand(
+            $"SELECT projection, event_seq FROM {Schema}.dead_letters WHERE id = $1{(forUpdate ? " FOR UPDATE" : "")}", connection, transaction);
+        find.Parameters.Add(new NpgsqlParameter { Value = deadLetterId });
+        await using var reader = await find.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? (reader.GetString(0), reader.GetInt64(1)) : null;
     }
 
     /// <summary>
