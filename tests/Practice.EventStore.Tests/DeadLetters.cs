@@ -166,6 +166,59 @@ public sealed class UndecodableEvents(UndecodableEventsFixture fixture) : IClass
     }
 }
 
+/// <summary>Books account names as unique keys, checked only at COMMIT (a deferred constraint), so a duplicate fails the commit itself.</summary>
+public sealed class UniqueNamesProjection : IProjection
+{
+    public string Name => "unique_names";
+    public IReadOnlyList<ProjectionTable> Tables { get; } =
+        [new("unique_names", "CREATE TABLE IF NOT EXISTS {table} (name text NOT NULL UNIQUE DEFERRABLE INITIALLY DEFERRED, seq bigint NOT NULL)")];
+    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "account-opened" };
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        foreach (var stored in events)
+        {
+            await using var command = context.CreateCommand($"INSERT INTO {context.Table(Name)} (name, seq) VALUES ($1, $2)");
+            command.Parameters.Add(new NpgsqlParameter { Value = ((Opened)stored.Data).Name });
+            command.Parameters.Add(new NpgsqlParameter { Value = stored.Sequence });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}
+
+public sealed class FailingCommitsFixture : StoreFixture
+{
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(new UniqueNamesProjection());
+    }
+}
+
+public sealed class FailingCommits(FailingCommitsFixture fixture) : IClassFixture<FailingCommitsFixture>
+{
+    private readonly StreamStore _store = fixture.Store;
+
+    [Fact]
+    public async Task An_event_that_fails_only_at_commit_is_isolated_and_dead_lettered_and_the_rest_flow_on()
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("first", "account", new Opened("Ada"));
+        session.StartStream("duplicate", "account", new Opened("Ada"));
+        session.StartStream("third", "account", new Opened("Grace"));
+        await session.SaveChangesAsync();
+        await using var daemon = _store.CreateDaemon(new DaemonOptions { MaxAttempts = 2, RetryDelay = TimeSpan.FromMilliseconds(10), PollInterval = TimeSpan.FromMilliseconds(50) });
+        await daemon.StartAsync();
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
+
+        var letter = Assert.Single(await _store.GetDeadLettersAsync("unique_names"));
+        Assert.Equal((await Db.RowsAsync($"SELECT id::text FROM {fixture.Schema}.events WHERE stream_id = 'duplicate'"))[0], letter.EventId.ToString());
+        Assert.Equal(["Ada", "Grace"], await Db.RowsAsync($"SELECT name FROM {fixture.Schema}.unique_names ORDER BY seq"));
+        Assert.Contains("unique_names", daemon.Leading);
+    }
+}
+
 /// <summary>A ledger whose old "deposit" events are upcast by a transform that throws on a shape it never expected.</summary>
 public sealed class FailingDecodersFixture : StoreFixture
 {

@@ -229,15 +229,22 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             return BatchOutcome.Processed;
         }
 
+        // A COMMIT that fails (on a read model's deferred constraint, say) has ended the transaction already, and
+        // rolling it back again would throw out of the handler that isolates the failing event.
+        var committing = false;
         try
         {
             await ApplyAsync(connection, transaction, projection, events, stopping);
             await ProjectionProgress.SaveAsync(connection, transaction, _store.Schema, projection.Name, ProjectionPosition.Of(events[^1]), stopping);
+            committing = true;
             await transaction.CommitAsync(stopping);
         }
         catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception))
         {
-            await transaction.RollbackAsync(stopping);
+            if (!committing)
+            {
+                await transaction.RollbackAsync(stopping);
+            }
             _logger.LogWarning(exception, "Projection {Projection} failed a batch of {Count}; retrying event by event.", projection.Name, events.Count);
             await ApplyOneByOneAsync(connection, projection, events, stopping);
         }
@@ -272,16 +279,21 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     await transaction.RollbackAsync(stopping);
                     break;
                 }
+                var committing = false;
                 try
                 {
                     await ApplyAsync(connection, transaction, projection, [stored], stopping);
                     await ProjectionProgress.SaveAsync(connection, transaction, _store.Schema, projection.Name, ProjectionPosition.Of(stored), stopping);
+                    committing = true;
                     await transaction.CommitAsync(stopping);
                     break;
                 }
                 catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception))
                 {
-                    await transaction.RollbackAsync(stopping);
+                    if (!committing)
+                    {
+                        await transaction.RollbackAsync(stopping);
+                    }
                     if (attempt < _options.MaxAttempts)
                     {
                         await Delay(_options.RetryDelay * attempt, stopping);
