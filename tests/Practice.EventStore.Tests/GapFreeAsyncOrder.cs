@@ -80,6 +80,16 @@ public sealed class GapFreeAsyncOrder(GapFreeAsyncOrderFixture fixture) : IClass
     private readonly StreamStore _store = fixture.Store;
 
     [Fact]
+    public async Task A_rebuild_of_a_projection_without_tables_is_refused_with_a_reason()
+    {
+        foreach (var name in new[] { "transaction_fate", "tock_subscription" })
+        {
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.RebuildProjectionAsync(name));
+            Assert.Contains("keeps no tables of its own", refused.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Async_readers_see_every_committed_event_once_in_commit_order_and_no_rolled_back_event()
     {
         var committed = new ConcurrentDictionary<Guid, string>();

@@ -181,6 +181,11 @@ public sealed partial class StreamStore
     public async Task RebuildProjectionAsync(string name, IProgress<RebuildProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var projection = FindProjection(name);
+        if (projection.Tables.Count == 0)
+        {
+            throw new InvalidOperationException(
+                $"'{name}' keeps no tables of its own, so there is nothing to rebuild and swap in; it is a subscription, and it carries on from its checkpoint.");
+        }
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         // Two rebuilds of one projection would write the same fresh tables, so a second one is refused.
         var key = $"practice-rebuild:{Schema}.{name}";
