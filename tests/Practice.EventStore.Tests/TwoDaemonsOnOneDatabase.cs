@@ -87,6 +87,50 @@ public sealed class TwoDaemonsOnOneDatabase(TwoDaemonsOnOneDatabaseFixture fixtu
         }
     }
 
+    [Fact]
+    public async Task When_the_leaders_database_session_dies_another_takes_over_and_nothing_is_lost_or_applied_twice()
+    {
+        var storeA = fixture.Store;
+        await using var storeB = await TestDatabase.CreateStoreAsync(fixture.Schema, TwoDaemonsOnOneDatabaseFixture.ConfigureStore);
+        await using var daemonA = storeA.CreateDaemon(FastFailover);
+        await using var daemonB = storeB.CreateDaemon(FastFailover);
+        await daemonA.StartAsync();
+        await daemonB.StartAsync();
+        using var stopAppending = new CancellationTokenSource();
+        var appending = Task.Run(() => AppendUntilCancelledAsync(() => [storeA, storeB], stopAppending.Token));
+        try
+        {
+            await Eventually.HoldsAsync(async () => await LeaderSessionAsync() is not null, Deadline, "a daemon holds the leadership lock");
+            var dead = (await LeaderSessionAsync())!.Value;
+
+            // What a crashed host, a network cut or a failover of the server does to the session that holds the lock.
+            Assert.True(await Db.ScalarAsync<bool>("SELECT pg_terminate_backend($1)", dead));
+            await Eventually.HoldsAsync(async () => await LeaderSessionAsync() is { } pid && pid != dead, Deadline, "a live session leads again");
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+            await stopAppending.CancelAsync();
+            Assert.True(await appending > 20, "Too few appends were made while the daemons ran.");
+            await storeA.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(60));
+            Assert.Equal(await Db.RowsAsync(StreamTotalsProjection.ExpectedSql(fixture.Schema)), await Db.RowsAsync(StreamTotalsProjection.ActualSql(fixture.Schema)));
+            Assert.Empty(await storeA.GetDeadLettersAsync());
+        }
+        finally
+        {
+            await stopAppending.CancelAsync();
+        }
+    }
+
+    /// <summary>The backend holding the projection's leadership lock, as PostgreSQL sees it, not as either daemon believes.</summary>
+    private async Task<int?> LeaderSessionAsync()
+    {
+        var pids = await Db.RowsAsync("""
+            SELECT pid::text FROM pg_locks
+             WHERE locktype = 'advisory' AND granted AND objsubid = 1
+               AND classid::bigint = (hashtextextended($1, 0) >> 32) & 4294967295 AND objid::bigint = hashtextextended($1, 0) & 4294967295
+            """, $"practice-projection:{fixture.Schema}.{Projection}");
+        return pids.Count == 0 ? null : int.Parse(Assert.Single(pids), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static bool Leads(ProjectionDaemon daemon) => daemon.Leading.Contains(Projection);
 
     private static async Task<int> AppendUntilCancelledAsync(Func<StreamStore[]> writers, CancellationToken stop)
