@@ -24,11 +24,13 @@ public sealed class SchemaMigration(SchemaMigrationFixture fixture) : IClassFixt
             await session.SaveChangesAsync();
         }
         var before = await CatalogAsync(fixture.Schema);
+        var identities = await IdentitiesAsync(fixture.Schema);
 
         await fixture.Store.MigrateAsync();
         await fixture.Store.MigrateAsync();
 
         Assert.Equal(before, await CatalogAsync(fixture.Schema));
+        Assert.Equal(identities, await IdentitiesAsync(fixture.Schema));
         await using var reader = fixture.Store.OpenSession("tenant-a");
         Assert.Single(await reader.FetchStreamAsync("account-kept"));
     }
@@ -101,6 +103,17 @@ public sealed class SchemaMigration(SchemaMigrationFixture fixture) : IClassFixt
             await TestDatabase.DropSchemaAsync(schema);
         }
     }
+
+    /// <summary>
+    /// The catalog rows themselves: a function dropped and created again, or replaced by the same text, gets a new oid or
+    /// row version (xmin) though its source reads the same, and a table rewritten gets a new file.
+    /// </summary>
+    private static Task<List<string>> IdentitiesAsync(string schema) => Db.RowsAsync("""
+        SELECT p.proname, p.oid::text, p.xmin::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1
+        UNION ALL
+        SELECT c.relname, c.oid::text, c.relfilenode::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1
+        ORDER BY 1
+        """, schema);
 
     /// <summary>Tables with their columns, functions with their source, and applied steps: what a migration could change.</summary>
     private static async Task<List<string>> CatalogAsync(string schema) =>
