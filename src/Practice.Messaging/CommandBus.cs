@@ -57,7 +57,9 @@ public sealed record CommandResult(DomainError? Error, IReadOnlyList<AppendResul
 
 /// <summary>
 /// The aggregate handler workflow: load, decide (pure), append with the versions loaded, all in one
-/// transaction; a lost race is retried from a fresh load a few times before it surfaces as a conflict.
+/// transaction; a lost race is retried from a fresh load a few times before it surfaces as a conflict. A request's
+/// If-Match (<see cref="VersionPrecondition"/>) holds the command to the version of its own stream the caller read,
+/// so a lost race under it is retried only to find the version moved on.
 /// Handlers are registered once at start-up; dispatch is a dictionary lookup, no code generation.
 /// </summary>
 public sealed class CommandBus(StreamStore store, CommandRegistry registry)
@@ -126,6 +128,15 @@ public sealed class CommandBus(StreamStore store, CommandRegistry registry)
         session.Metadata = session.Metadata with { UserId = userId, Headers = new Dictionary<string, string> { ["command"] = command.GetType().Name } };
         var context = new CommandContext(session, tenantId, userId);
         var decision = await registration.Handle(command, context, cancellationToken);
+        // A precondition is judged before what the command would do; a stream that is not there is the handler's to report.
+        if (VersionPrecondition.Expected is { } expected
+            && context.ReadVersions.GetValueOrDefault(registration.OwnStream(command).StreamId) is var current and > 0
+            && current != expected)
+        {
+            return new CommandResult(
+                new DomainError(CommandErrorCodes.VersionMismatch, $"It is at version {current} now, not {expected}: read it again and decide anew.", "If-Match"),
+                [], context.ReadVersions);
+        }
         if (!decision.IsSuccess)
         {
             return new CommandResult(decision.Error, [], context.ReadVersions);

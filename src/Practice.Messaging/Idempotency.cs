@@ -158,7 +158,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
     private static async Task<string> HashRequestAsync(HttpRequest request)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString}\n"));
+        // If-Match is part of what was asked: the same body held to another version is another request.
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString}\n{request.Headers.IfMatch}\n"));
         var chunk = new byte[8192];
         int read;
         while ((read = await request.Body.ReadAsync(chunk)) > 0)
@@ -252,7 +253,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
                 DELETE FROM {store.Schema}.idempotency_keys WHERE tenant_id = $1 AND key = $2 AND caller = $6 AND owner = $3 AND committed_at IS NULL)
             UPDATE {store.Schema}.idempotency_keys SET status_code = 409, content_type = $4, response = $5
              WHERE tenant_id = $1 AND key = $2 AND caller = $6 AND owner = $3 AND committed_at IS NOT NULL
-            """, tenant, key, owner, ProblemContentType, Problem(409, AnswerLostTitle, AnswerLostDetail, AnswerLostCode), caller);
+            """, tenant, key, owner, MessagingProblems.ContentType, MessagingProblems.Body(409, AnswerLostTitle, AnswerLostDetail, AnswerLostCode), caller);
 
     private async Task ExecuteAsync(string sql, params object[] parameters)
     {
@@ -267,15 +268,22 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         await command.ExecuteNonQueryAsync(CancellationToken.None);
     }
 
-    private const string ProblemContentType = "application/problem+json";
+    private static Task WriteProblem(HttpContext context, int status, string title, string detail, string code = "idempotency") =>
+        MessagingProblems.WriteAsync(context, status, title, detail, code);
+}
 
-    private static byte[] Problem(int status, string title, string detail, string code) =>
+/// <summary>RFC 9457 answers written by the pipeline's middleware, before any endpoint (and its problem writer) runs.</summary>
+internal static class MessagingProblems
+{
+    public const string ContentType = "application/problem+json";
+
+    public static byte[] Body(int status, string title, string detail, string code) =>
         System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new { type = $"https://httpstatuses.io/{status}", title, status, detail, code });
 
-    private static async Task WriteProblem(HttpContext context, int status, string title, string detail, string code = "idempotency")
+    public static async Task WriteAsync(HttpContext context, int status, string title, string detail, string code)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = ProblemContentType;
-        await context.Response.Body.WriteAsync(Problem(status, title, detail, code), context.RequestAborted);
+        context.Response.ContentType = ContentType;
+        await context.Response.Body.WriteAsync(Body(status, title, detail, code), context.RequestAborted);
     }
 }

@@ -33,6 +33,8 @@ builder.Services.AddHostedService<MessagingHostedService>();
 var app = builder.Build();
 app.UsePracticeDefaults();
 app.UseMiddleware<IdempotencyMiddleware>();
+// Inside idempotency, so a replayed answer is not judged against a version that has since moved on.
+app.UseMiddleware<IfMatchMiddleware>();
 
 var api = app.MapGroup("/api");
 api.MapClinics();

@@ -27,7 +27,7 @@ public static class CommandResults
         }, cancellationToken);
     }
 
-    /// <summary>Not-found codes are 404 (also what another tenant's id looks like), conflicts 409, any other refusal 422.</summary>
+    /// <summary>Not-found codes are 404 (also what another tenant's id looks like), conflicts 409, a version If-Match no longer names 412, any other refusal 422.</summary>
     public static IResult ToProblem(DomainError error)
     {
         ArgumentNullException.ThrowIfNull(error);
@@ -35,6 +35,7 @@ public static class CommandResults
         {
             _ when error.Code.EndsWith("-not-found", StringComparison.Ordinal) => StatusCodes.Status404NotFound,
             DomainErrorCodes.NotSessionTherapist => StatusCodes.Status403Forbidden,
+            CommandErrorCodes.VersionMismatch => StatusCodes.Status412PreconditionFailed,
             _ when DomainErrorCodes.Conflicts.Contains(error.Code) => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status422UnprocessableEntity,
         };
@@ -43,6 +44,7 @@ public static class CommandResults
             StatusCodes.Status404NotFound => "Not found",
             StatusCodes.Status403Forbidden => "Forbidden",
             StatusCodes.Status409Conflict => "Conflict",
+            StatusCodes.Status412PreconditionFailed => "Precondition failed",
             _ => "Request refused",
         };
         return Problems.Result(status, title, error.Message, error.Field, error.Code);
