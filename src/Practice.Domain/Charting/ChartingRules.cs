@@ -21,6 +21,19 @@ internal static class ChartingRules
             ? new(DomainErrorCodes.NotSessionTherapist, "Only the session's own therapist may chart it.", "therapistId")
             : null;
 
+    // The chest, buttocks and inner thighs are treated only with the client's separate, written consent.
+    public static DomainError? SensitiveArea(Client client, string? field)
+    {
+        if (!client.HasConsent(ConsentScope.SensitiveAreas))
+        {
+            return new(DomainErrorCodes.ConsentRequired, "Treating the chest, buttocks or inner thighs needs the client's consent for sensitive areas.", field);
+        }
+
+        return client.HasWrittenConsent(ConsentScope.SensitiveAreas)
+            ? null
+            : new(DomainErrorCodes.WrittenConsentRequired, "Treating the chest, buttocks or inner thighs needs written consent.", field);
+    }
+
     // Dry needling is invasive: written consent, a credential valid here today, and no bleeding or needle risk.
     public static DomainError? DryNeedling(Client client, Therapist therapist, Location location, DateTimeOffset now)
     {

@@ -67,7 +67,8 @@ public sealed record TriggerPointFound(
     decimal? PressurePainThresholdKpa,
     DateTimeOffset FoundAt) : IDomainEvent;
 
-// Pressure on the 1 (gentle) to 5 (intense) scale.
+// Pressure on the 1 (gentle) to 5 (intense) scale. SensitiveArea: applied to the chest, buttocks or inner thighs,
+// under the client's written consent for sensitive areas (false in events recorded before it was charted).
 public sealed record TechniqueApplied(
     Guid AppointmentId,
     Guid ClientId,
@@ -77,7 +78,8 @@ public sealed record TechniqueApplied(
     int Pressure,
     int Seconds,
     Guid? TriggerPointId,
-    DateTimeOffset AppliedAt) : IDomainEvent;
+    DateTimeOffset AppliedAt,
+    bool SensitiveArea = false) : IDomainEvent;
 
 public sealed record DiscomfortReported(Guid AppointmentId, Guid ClientId, Guid TherapistId, int Level, string? Note, DateTimeOffset ReportedAt) : IDomainEvent;
 
@@ -123,6 +125,7 @@ public sealed record TreatmentSession(
     Guid LocationId,
     Modality Modality,
     ImmutableHashSet<Guid> TriggerPointIds,
+    ImmutableHashSet<Guid> SensitiveTriggerPointIds,
     DateTimeOffset? NoteDueBy,
     bool NoteSigned,
     bool NoteFlaggedOverdue,
@@ -131,7 +134,7 @@ public sealed record TreatmentSession(
     public static readonly TimeSpan NoteDeadline = TimeSpan.FromHours(72);
 
     public static TreatmentSession Initial { get; } =
-        new(SessionStatus.None, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, default, [], null, false, false, []);
+        new(SessionStatus.None, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, default, [], [], null, false, false, []);
 
     public static string StreamType => "treatment-session";
 
@@ -150,7 +153,11 @@ public sealed record TreatmentSession(
             LocationId = e.LocationId,
             Modality = e.Modality,
         },
-        TriggerPointFound e => this with { TriggerPointIds = TriggerPointIds.Add(e.TriggerPointId) },
+        TriggerPointFound e => this with
+        {
+            TriggerPointIds = TriggerPointIds.Add(e.TriggerPointId),
+            SensitiveTriggerPointIds = SensitiveAreas.Includes(e.Muscle) ? SensitiveTriggerPointIds.Add(e.TriggerPointId) : SensitiveTriggerPointIds,
+        },
         SessionCompleted e => this with { Status = SessionStatus.Completed, NoteDueBy = e.NoteDueBy },
         SoapNoteSigned => this with { NoteSigned = true },
         SoapNoteAmended e => this with { AmendmentIds = AmendmentIds.Add(e.AmendmentId) },

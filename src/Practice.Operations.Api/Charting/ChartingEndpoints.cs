@@ -31,7 +31,7 @@ public sealed record RecordTriggerPointRequest(
     bool LocalTwitchResponse,
     string ReferredPainRegion,
     decimal? PressurePainThresholdKpa = null);
-public sealed record ApplyTechniqueRequest(Modality Modality, string Technique, int Pressure, int Seconds, Guid? TriggerPointId = null);
+public sealed record ApplyTechniqueRequest(Modality Modality, string Technique, int Pressure, int Seconds, Guid? TriggerPointId = null, bool SensitiveArea = false);
 public sealed record ReportDiscomfortRequest(int Level, string? Note = null);
 public sealed record AdjustPressureRequest(int From, int To);
 public sealed record RecordPainRequest(PainPhase Phase, int Score);
@@ -51,7 +51,11 @@ public static class ChartingEndpoints
                 await ctx.LoadAsync<Therapist>(Therapist.StreamId(appointment.TherapistId), ct),
                 await ctx.LoadAsync<Location>(Location.StreamId(appointment.LocationId), ct));
         })
-        .Handle<RecordTriggerPoint, TreatmentSession>(c => TreatmentSession.StreamId(c.AppointmentId), RecordTriggerPointHandler.Decide)
+        .Handle<RecordTriggerPoint, TreatmentSession>(c => TreatmentSession.StreamId(c.AppointmentId), async (c, ctx, ct) =>
+        {
+            var session = await ctx.LoadAsync<TreatmentSession>(TreatmentSession.StreamId(c.AppointmentId), ct);
+            return RecordTriggerPointHandler.Decide(c, session, await ctx.LoadAsync<Client>(Client.StreamId(session.ClientId), ct));
+        })
         .Handle<ApplyTechnique, TreatmentSession>(c => TreatmentSession.StreamId(c.AppointmentId), async (c, ctx, ct) =>
         {
             var session = await ctx.LoadAsync<TreatmentSession>(TreatmentSession.StreamId(c.AppointmentId), ct);
@@ -95,7 +99,7 @@ public static class ChartingEndpoints
 
         charting.MapPost("/techniques", (Guid appointmentId, ApplyTechniqueRequest r, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             Chart(bus, caller, appointmentId, therapistId => new ApplyTechnique(appointmentId, therapistId, r.Modality, r.Technique, r.Pressure, r.Seconds,
-                r.TriggerPointId, clock.GetUtcNow()), ct)).WithName("ApplyTechnique");
+                r.TriggerPointId, r.SensitiveArea, clock.GetUtcNow()), ct)).WithName("ApplyTechnique");
 
         charting.MapPost("/discomfort", (Guid appointmentId, ReportDiscomfortRequest r, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             Chart(bus, caller, appointmentId, therapistId => new ReportDiscomfort(appointmentId, therapistId, r.Level, r.Note, clock.GetUtcNow()), ct)).WithName("ReportDiscomfort");

@@ -81,7 +81,7 @@ internal static class TimelineSummaries
             + (e.PressurePainThresholdKpa is { } kpa ? $", pressure pain threshold {Number(kpa)} kPa" : "")),
         TechniqueApplied e => new(e.ClientId, e.AppliedAt, true,
             $"Technique applied: {Text(e.Technique)} ({Words(e.Modality)}), pressure {e.Pressure}/5 for {Duration(e.Seconds)}"
-            + (e.TriggerPointId is null ? "" : " on a trigger point")),
+            + (e.TriggerPointId is null ? "" : " on a trigger point") + (e.SensitiveArea ? ", in a sensitive area" : "")),
         DiscomfortReported e => new(e.ClientId, e.ReportedAt, true,
             $"Discomfort reported: {e.Level}/10" + (string.IsNullOrWhiteSpace(e.Note) ? "" : $" ({Text(e.Note)})")),
         PressureAdjusted e => new(e.ClientId, e.AdjustedAt, true, $"Pressure adjusted from {e.From}/5 to {e.To}/5"),

@@ -19,13 +19,16 @@ public sealed class ApplyingTechniqueTests
         Guid? target = null,
         Guid? therapistId = null,
         Client? client = null,
-        Therapist? therapist = null) =>
+        Therapist? therapist = null,
+        bool sensitiveArea = false) =>
         session => ApplyTechniqueHandler.Decide(
-            new(AppointmentId, therapistId ?? TherapistId, modality, "Ischemic compression", pressure, seconds, target, At),
+            new(AppointmentId, therapistId ?? TherapistId, modality, "Ischemic compression", pressure, seconds, target, sensitiveArea, At),
             session, therapist ?? Ana, client ?? Sam, Downtown);
 
-    private static TechniqueApplied Applied(Modality modality = Modality.TriggerPointTherapy, Guid? target = null) =>
-        new(AppointmentId, ClientId, TherapistId, modality, "Ischemic compression", 4, 60, target, At);
+    private static TechniqueApplied Applied(Modality modality = Modality.TriggerPointTherapy, Guid? target = null, bool sensitiveArea = false) =>
+        new(AppointmentId, ClientId, TherapistId, modality, "Ischemic compression", 4, 60, target, At, sensitiveArea);
+
+    private static readonly TriggerPointFound FoundInTheButtock = Found with { Muscle = "Gluteus medius" };
 
     [Fact]
     public void Applies_a_technique() =>
@@ -94,6 +97,30 @@ public sealed class ApplyingTechniqueTests
         Given<TreatmentSession>(Started())
             .When(Apply(Modality.DryNeedling, client: WithDryNeedlingConsent(true, Contraindication.Anticoagulants)))
             .ThenRejects(DomainErrorCodes.Contraindicated);
+
+    [Fact]
+    public void Refuses_a_technique_the_therapist_marks_sensitive_without_consent_for_sensitive_areas() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(sensitiveArea: true))
+            .ThenRejects(DomainErrorCodes.ConsentRequired, "sensitiveArea");
+
+    [Fact]
+    public void Refuses_a_technique_on_a_trigger_point_in_a_sensitive_area_on_verbal_consent() =>
+        Given<TreatmentSession>(Started(), FoundInTheButtock)
+            .When(Apply(target: TriggerPointId, client: WithSensitiveAreasConsent(written: false)))
+            .ThenRejects(DomainErrorCodes.WrittenConsentRequired, "triggerPointId");
+
+    [Fact]
+    public void Applies_a_technique_on_a_trigger_point_in_a_sensitive_area_with_written_consent_and_records_it_as_sensitive() =>
+        Given<TreatmentSession>(Started(), FoundInTheButtock)
+            .When(Apply(target: TriggerPointId, client: WithSensitiveAreasConsent()))
+            .Then(Applied(target: TriggerPointId, sensitiveArea: true));
+
+    [Fact]
+    public void Applies_a_technique_marked_sensitive_with_written_consent() =>
+        Given<TreatmentSession>(Started())
+            .When(Apply(sensitiveArea: true, client: WithSensitiveAreasConsent()))
+            .Then(Applied(sensitiveArea: true));
 
     [Fact]
     public void Refuses_charting_on_a_completed_session() =>

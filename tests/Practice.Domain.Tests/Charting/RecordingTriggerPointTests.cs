@@ -1,5 +1,6 @@
 using Practice.Domain.Charting;
 using Practice.Domain.Charting.RecordingTriggerPoint;
+using Practice.Domain.Clients;
 using static Practice.Domain.Tests.Charting.Session;
 using static Practice.Domain.Tests.Clinic;
 using static Practice.Domain.Tests.Spec;
@@ -8,10 +9,31 @@ namespace Practice.Domain.Tests.Charting;
 
 public sealed class RecordingTriggerPointTests
 {
-    private static Func<TreatmentSession, Decision> Record(decimal? kpa = 245.2m, string muscle = "Upper trapezius", Guid? therapistId = null) =>
+    private static Func<TreatmentSession, Decision> Record(decimal? kpa = 245.2m, string muscle = "Upper trapezius", Guid? therapistId = null, Client? client = null) =>
         session => RecordTriggerPointHandler.Decide(
             new(AppointmentId, TriggerPointId, therapistId ?? TherapistId, muscle, BodySide.Left, TriggerPointActivity.Active, true, true, "Temple", kpa, StartedAt),
-            session);
+            session, client ?? Sam);
+
+    [Theory]
+    [InlineData("Gluteus medius")]
+    [InlineData("  pectoralis   MINOR ")]
+    [InlineData("Adductor magnus")]
+    public void Refuses_a_trigger_point_in_a_sensitive_area_without_consent_for_sensitive_areas(string muscle) =>
+        Given<TreatmentSession>(Started())
+            .When(Record(muscle: muscle))
+            .ThenRejects(DomainErrorCodes.ConsentRequired, "muscle");
+
+    [Fact]
+    public void Refuses_a_trigger_point_in_a_sensitive_area_on_verbal_consent() =>
+        Given<TreatmentSession>(Started())
+            .When(Record(muscle: "Piriformis", client: WithSensitiveAreasConsent(written: false)))
+            .ThenRejects(DomainErrorCodes.WrittenConsentRequired, "muscle");
+
+    [Fact]
+    public void Records_a_trigger_point_in_a_sensitive_area_with_written_consent() =>
+        Given<TreatmentSession>(Started())
+            .When(Record(muscle: "Gluteus medius", client: WithSensitiveAreasConsent()))
+            .Then(Found with { Muscle = "Gluteus medius" });
 
     [Fact]
     public void Records_a_trigger_point() =>

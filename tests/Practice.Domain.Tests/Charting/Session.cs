@@ -36,6 +36,12 @@ internal static class Session
         new IntakeRecorded(ClientId, ["Neck pain"], contraindications, Now),
     ]);
 
+    public static Client WithSensitiveAreasConsent(bool written = true) => Spec.Build<Client>(
+    [
+        .. ClientHistory,
+        new ConsentGranted(ClientId, ConsentScope.SensitiveAreas, written, null, Now),
+    ]);
+
     public static Therapist WithExpiredCredential => Spec.Build<Therapist>(
     [
         .. TherapistHistory.Where(e => e is not CredentialAdded),

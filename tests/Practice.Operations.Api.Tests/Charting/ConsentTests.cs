@@ -27,6 +27,31 @@ public sealed class ConsentTests(OperationsApi api) : IClassFixture<OperationsAp
     }
 
     [Fact]
+    public async Task The_buttocks_chest_and_inner_thighs_are_charted_only_with_written_consent_for_sensitive_areas()
+    {
+        var session = await api.StartSessionAsync();
+        var gluteal = new { muscle = "Gluteus medius", side = "left", activity = "active", tautBand = true, localTwitchResponse = false, referredPainRegion = "Low back" };
+        var before = await api.CountEventsAsync();
+
+        await session.Therapist.PostJsonAsync(session.Url("/trigger-points"), gluteal).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "muscle", "consent-required");
+        await session.Therapist.PostJsonAsync(session.Url("/techniques"), new { modality = "deep-tissue", technique = "Stripping", pressure = 3, seconds = 90, sensitiveArea = true })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "sensitiveArea", "consent-required");
+        await session.Therapist.PostJsonAsync($"/api/clients/{session.Clinic.ClientId}/consents", new { scope = "sensitive-areas", written = false }).ShouldBe(HttpStatusCode.OK);
+        await session.Therapist.PostJsonAsync(session.Url("/trigger-points"), gluteal).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "muscle", "written-consent-required");
+        Assert.Equal(before + 1, await api.CountEventsAsync());
+
+        await session.Therapist.PostJsonAsync($"/api/clients/{session.Clinic.ClientId}/consents", new { scope = "sensitive-areas", written = true }).ShouldBe(HttpStatusCode.OK);
+        var found = await (await session.Therapist.PostJsonAsync(session.Url("/trigger-points"), gluteal).ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        await session.Therapist.PostJsonAsync(session.Url("/techniques"),
+            new { modality = "trigger-point-therapy", technique = "Ischemic compression", pressure = 4, seconds = 60, triggerPointId = found.GetProperty("triggerPointId").GetGuid() })
+            .ShouldBe(HttpStatusCode.OK);
+
+        await api.WaitForViewsAsync();
+        var timeline = await (await session.Therapist.GetAsync($"/api/clients/{session.Clinic.ClientId}/timeline").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Contains(timeline.GetProperty("entries").EnumerateArray(), e => e.GetProperty("summary").GetString()!.EndsWith("on a trigger point, in a sensitive area", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_client_a_day_short_of_18_by_the_clock_needs_a_guardian_to_consent()
     {
         api.Clock.Set(Bookings.Monday0600);

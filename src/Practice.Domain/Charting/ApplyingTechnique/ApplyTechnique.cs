@@ -5,6 +5,8 @@ using Practice.Domain.Staff;
 namespace Practice.Domain.Charting.ApplyingTechnique;
 
 // Pressure 1 (gentle) to 5 (intense); TriggerPointId optionally targets a trigger point found in this session.
+// SensitiveArea is the therapist's word that the technique works on the chest, buttocks or inner thighs; a technique
+// on a trigger point found there is sensitive whatever it says.
 public sealed record ApplyTechnique(
     Guid AppointmentId,
     Guid TherapistId,
@@ -13,6 +15,7 @@ public sealed record ApplyTechnique(
     int Pressure,
     int Seconds,
     Guid? TriggerPointId,
+    bool SensitiveArea,
     DateTimeOffset Now);
 
 public static class ApplyTechniqueHandler
@@ -49,6 +52,12 @@ public static class ApplyTechniqueHandler
             return needling;
         }
 
+        var sensitive = command.SensitiveArea || (command.TriggerPointId is { } point && session.SensitiveTriggerPointIds.Contains(point));
+        if (sensitive && ChartingRules.SensitiveArea(client, command.SensitiveArea ? "sensitiveArea" : "triggerPointId") is { } unconsented)
+        {
+            return unconsented;
+        }
+
         return Decision.Accept(new TechniqueApplied(
             command.AppointmentId,
             session.ClientId,
@@ -58,6 +67,7 @@ public static class ApplyTechniqueHandler
             command.Pressure,
             command.Seconds,
             command.TriggerPointId,
-            command.Now));
+            command.Now,
+            sensitive));
     }
 }

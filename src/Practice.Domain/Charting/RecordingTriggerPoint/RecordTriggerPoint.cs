@@ -1,3 +1,5 @@
+using Practice.Domain.Clients;
+
 namespace Practice.Domain.Charting.RecordingTriggerPoint;
 
 public sealed record RecordTriggerPoint(
@@ -15,11 +17,13 @@ public sealed record RecordTriggerPoint(
 
 public static class RecordTriggerPointHandler
 {
-    public static Decision Decide(RecordTriggerPoint command, TreatmentSession session)
+    // Finding a trigger point is palpating it, so one in a sensitive area needs that consent as treating it does.
+    public static Decision Decide(RecordTriggerPoint command, TreatmentSession session, Client client)
     {
         var error = ChartingRules.OpenFor(session, command.TherapistId)
             ?? Validate.Required("muscle", command.Muscle)
-            ?? (command.PressurePainThresholdKpa is { } kpa ? Validate.Positive("pressurePainThresholdKpa", kpa) : null);
+            ?? (command.PressurePainThresholdKpa is { } kpa ? Validate.Positive("pressurePainThresholdKpa", kpa) : null)
+            ?? (SensitiveAreas.Includes(command.Muscle) ? ChartingRules.SensitiveArea(client, "muscle") : null);
         if (error is not null)
         {
             return error;
