@@ -30,7 +30,7 @@ public static class IdempotencyScope
 }
 
 /// <summary>
-/// Idempotency-Key on POST, scoped to the caller (the token's subject) in its tenant: the first request with a key
+/// Idempotency-Key on POST, scoped to the caller (the token's subject) in its tenant (see <see cref="StoredKey"/>): the first request with a key
 /// runs and its answer is stored; the same key with the same body gets that answer again without running twice; the same key with another body is a 422.
 /// A request that committed but whose answer was lost (the process died, or it failed after its commit) is not
 /// run again: the key answers 409 idempotency-answer-lost.
@@ -54,11 +54,20 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         ArgumentNullException.ThrowIfNull(store);
         await using var command = store.DataSource.CreateCommand($"""
             DELETE FROM {store.Schema}.idempotency_keys
-             WHERE (tenant_id, key, caller) IN (SELECT tenant_id, key, caller FROM {store.Schema}.idempotency_keys WHERE created_at < now() - $1 LIMIT {PurgeBatch})
+             WHERE (tenant_id, key) IN (SELECT tenant_id, key FROM {store.Schema}.idempotency_keys WHERE created_at < now() - $1 LIMIT {PurgeBatch})
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = Retention });
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
+
+    /// <summary>
+    /// A key is stored under its caller (the token's subject), as clients choose keys without knowing of each other:
+    /// two integrations of one clinic that both count 1, 2, 3 must not meet. A header value holds no line break, so
+    /// the caller's part cannot run into the key's. Keys stored bare, by versions that scoped them to the tenant, are
+    /// still honoured for the caller that sends them again until they expire, so a retry across the upgrade (or on an
+    /// instance not yet upgraded) does not run twice.
+    /// </summary>
+    public static string StoredKey(string caller, string key) => $"{caller}\n{key}";
 
     /// <summary>A reservation with no answer after this long belongs to a request that died; it may be taken over.</summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(2);
@@ -66,26 +75,25 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var key = context.Request.Headers[Header].ToString();
+        var sentKey = context.Request.Headers[Header].ToString();
         var tenant = context.User.FindFirst("tenant")?.Value;
-        // Keys are the caller's own, as clients choose them without knowing of each other.
-        var caller = context.User.FindFirst("sub")?.Value ?? "";
-        if (!HttpMethods.IsPost(context.Request.Method) || key.Length == 0 || tenant is null)
+        if (!HttpMethods.IsPost(context.Request.Method) || sentKey.Length == 0 || tenant is null)
         {
             await next(context);
             return;
         }
-        if (key.Length > 200)
+        if (sentKey.Length > 200)
         {
             await WriteProblem(context, 400, "Invalid Idempotency-Key", "An Idempotency-Key is at most 200 characters.");
             return;
         }
+        var key = StoredKey(context.User.FindFirst("sub")?.Value ?? "", sentKey);
 
         context.Request.EnableBuffering();
         var hash = await HashRequestAsync(context.Request);
         // Identifies this request's hold on the key, so a request that was taken over cannot commit or answer for it.
         var owner = Guid.NewGuid();
-        var stored = await ReserveAsync(tenant, caller, key, hash, owner, context.RequestAborted);
+        var stored = await ReserveAsync(tenant, key, sentKey, hash, owner, context.RequestAborted);
         switch (stored)
         {
             case { Hash: var storedHash } when storedHash != hash:
@@ -131,7 +139,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         }
         catch
         {
-            await ReleaseAsync(tenant, caller, key, owner);
+            await ReleaseAsync(tenant, key, owner);
             throw;
         }
         finally
@@ -141,11 +149,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         var body = buffer.ToArray();
         if (context.Response.StatusCode >= 500)
         {
-            await ReleaseAsync(tenant, caller, key, owner);
+            await ReleaseAsync(tenant, key, owner);
         }
         else
         {
-            await CompleteAsync(tenant, caller, key, owner, context.Response, body);
+            await CompleteAsync(tenant, key, owner, context.Response, body);
         }
         await original.WriteAsync(body, context.RequestAborted);
     }
@@ -158,8 +166,10 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
     private static async Task<string> HashRequestAsync(HttpRequest request)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        // If-Match is part of what was asked: the same body held to another version is another request.
-        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString}\n{request.Headers.IfMatch}\n"));
+        // If-Match is part of what was asked: the same body held to another version is another request. Without one
+        // the hash is what it was before If-Match was read, so keys stored by earlier versions still compare.
+        var ifMatch = request.Headers.IfMatch.ToString();
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString}\n{(ifMatch.Length > 0 ? $"If-Match: {ifMatch}\n" : "")}"));
         var chunk = new byte[8192];
         int read;
         while ((read = await request.Body.ReadAsync(chunk)) > 0)
@@ -173,13 +183,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
     private sealed record StoredAnswer(string Hash, int? StatusCode, string? ContentType, string? Location, string? ETag, byte[] Body, bool Committed, bool Abandoned);
 
     /// <summary>Returns null when this request now owns the key, else what is stored under it.</summary>
-    private async Task<StoredAnswer?> ReserveAsync(string tenant, string caller, string key, string hash, Guid owner, CancellationToken cancellationToken)
+    private async Task<StoredAnswer?> ReserveAsync(string tenant, string key, string sentKey, string hash, Guid owner, CancellationToken cancellationToken)
     {
         // A statement that waited on another request's insert of the same key sees neither that row (it committed
         // after this statement's snapshot) nor a row of its own; it is run again, with a snapshot that sees it.
         for (var attempt = 1; ; attempt++)
         {
-            var (owned, stored) = await TryReserveAsync(tenant, caller, key, hash, owner, cancellationToken);
+            var (owned, stored) = await TryReserveAsync(tenant, key, sentKey, hash, owner, cancellationToken);
             if (owned || stored is not null)
             {
                 return stored;
@@ -192,21 +202,28 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         }
     }
 
-    private async Task<(bool Owned, StoredAnswer? Stored)> TryReserveAsync(string tenant, string caller, string key, string hash, Guid owner, CancellationToken cancellationToken)
+    private async Task<(bool Owned, StoredAnswer? Stored)> TryReserveAsync(string tenant, string key, string sentKey, string hash, Guid owner, CancellationToken cancellationToken)
     {
         await using var command = store.DataSource.CreateCommand($"""
-            WITH taken AS (
-                INSERT INTO {store.Schema}.idempotency_keys AS k (tenant_id, key, request_hash, owner, caller) VALUES ($1, $2, $3, $5, $7)
-                ON CONFLICT (tenant_id, key, caller) DO UPDATE SET request_hash = excluded.request_hash, created_at = now(), owner = excluded.owner,
+            WITH legacy AS (
+                SELECT request_hash, status_code, content_type, location, etag, response, committed_at IS NOT NULL AS committed, created_at < now() - $4 AS abandoned
+                  FROM {store.Schema}.idempotency_keys
+                 WHERE tenant_id = $1 AND key = $7 AND created_at >= now() - $6),
+            taken AS (
+                INSERT INTO {store.Schema}.idempotency_keys AS k (tenant_id, key, request_hash, owner)
+                SELECT $1, $2, $3, $5 WHERE NOT EXISTS (SELECT 1 FROM legacy)
+                ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now(), owner = excluded.owner,
                                                            location = NULL, etag = NULL, status_code = NULL, content_type = NULL,
                                                            response = NULL, committed_at = NULL
                  WHERE (k.status_code IS NULL AND k.committed_at IS NULL AND k.created_at < now() - $4) OR k.created_at < now() - $6
                 RETURNING 1)
             SELECT true, NULL, NULL, NULL, NULL, NULL, NULL, false, false FROM taken
             UNION ALL
+            SELECT false, request_hash, status_code, content_type, location, etag, response, committed, abandoned FROM legacy
+            UNION ALL
             SELECT false, request_hash, status_code, content_type, location, etag, response, committed_at IS NOT NULL, created_at < now() - $4
               FROM {store.Schema}.idempotency_keys
-             WHERE tenant_id = $1 AND key = $2 AND caller = $7 AND NOT EXISTS (SELECT 1 FROM taken)
+             WHERE tenant_id = $1 AND key = $2 AND NOT EXISTS (SELECT 1 FROM taken) AND NOT EXISTS (SELECT 1 FROM legacy)
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = tenant });
         command.Parameters.Add(new NpgsqlParameter { Value = key });
@@ -214,7 +231,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         command.Parameters.Add(new NpgsqlParameter { Value = AbandonedAfter });
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
         command.Parameters.Add(new NpgsqlParameter { Value = Retention });
-        command.Parameters.Add(new NpgsqlParameter { Value = caller });
+        command.Parameters.Add(new NpgsqlParameter { Value = sentKey });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -234,12 +251,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
     }
 
     /// <summary>The answer is kept with the headers a client reads back: where the resource is, and its version.</summary>
-    private Task CompleteAsync(string tenant, string caller, string key, Guid owner, HttpResponse response, byte[] body) =>
+    private Task CompleteAsync(string tenant, string key, Guid owner, HttpResponse response, byte[] body) =>
         ExecuteAsync($"""
             UPDATE {store.Schema}.idempotency_keys SET status_code = $4, content_type = $5, location = $6, etag = $7, response = $8
-             WHERE tenant_id = $1 AND key = $2 AND caller = $9 AND owner = $3
+             WHERE tenant_id = $1 AND key = $2 AND owner = $3
             """,
-            tenant, key, owner, response.StatusCode, Text(response.ContentType), Text(response.Headers.Location.ToString()), Text(response.Headers.ETag.ToString()), body, caller);
+            tenant, key, owner, response.StatusCode, Text(response.ContentType), Text(response.Headers.Location.ToString()), Text(response.Headers.ETag.ToString()), body);
 
     private static object Text(string? value) => string.IsNullOrEmpty(value) ? DBNull.Value : value;
 
@@ -247,13 +264,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
     /// A server error is not an answer worth repeating: if nothing committed, the key is released so a retry runs
     /// again; if the command did commit, the key keeps, as its answer, that it was carried out.
     /// </summary>
-    private Task ReleaseAsync(string tenant, string caller, string key, Guid owner) =>
+    private Task ReleaseAsync(string tenant, string key, Guid owner) =>
         ExecuteAsync($"""
             WITH released AS (
-                DELETE FROM {store.Schema}.idempotency_keys WHERE tenant_id = $1 AND key = $2 AND caller = $6 AND owner = $3 AND committed_at IS NULL)
+                DELETE FROM {store.Schema}.idempotency_keys WHERE tenant_id = $1 AND key = $2 AND owner = $3 AND committed_at IS NULL)
             UPDATE {store.Schema}.idempotency_keys SET status_code = 409, content_type = $4, response = $5
-             WHERE tenant_id = $1 AND key = $2 AND caller = $6 AND owner = $3 AND committed_at IS NOT NULL
-            """, tenant, key, owner, MessagingProblems.ContentType, MessagingProblems.Body(409, AnswerLostTitle, AnswerLostDetail, AnswerLostCode), caller);
+             WHERE tenant_id = $1 AND key = $2 AND owner = $3 AND committed_at IS NOT NULL
+            """, tenant, key, owner, MessagingProblems.ContentType, MessagingProblems.Body(409, AnswerLostTitle, AnswerLostDetail, AnswerLostCode));
 
     private async Task ExecuteAsync(string sql, params object[] parameters)
     {

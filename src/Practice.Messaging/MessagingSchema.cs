@@ -74,14 +74,6 @@ public static class MessagingSchema
             ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS location text;
             ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS etag text;
             CREATE INDEX IF NOT EXISTS idempotency_keys_created ON {schema}.idempotency_keys (created_at);
-            -- A key is the caller's own (Stripe's rule): two integrations of one clinic that both count 1, 2, ... must not meet.
-            ALTER TABLE {schema}.idempotency_keys ADD COLUMN IF NOT EXISTS caller text NOT NULL DEFAULT '';
-            DO $pk$
-            BEGIN
-                IF (SELECT cardinality(conkey) FROM pg_constraint WHERE conrelid = '{schema}.idempotency_keys'::regclass AND contype = 'p') = 2 THEN
-                    ALTER TABLE {schema}.idempotency_keys DROP CONSTRAINT idempotency_keys_pkey, ADD PRIMARY KEY (tenant_id, key, caller);
-                END IF;
-            END $pk$;
             CREATE OR REPLACE FUNCTION {schema}.idempotency_committed(p_tenant text, p_key text, p_owner uuid) RETURNS void
             LANGUAGE plpgsql AS $fn$
             BEGIN

@@ -82,6 +82,28 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
     }
 
     [Fact]
+    public async Task A_key_stored_by_a_version_that_scoped_keys_to_the_clinic_still_answers_its_retry()
+    {
+        var (tenant, frontDesk, key, body) = NewRegistration();
+        var first = await (await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
+        var registered = await api.CountEventsAsync();
+        // What that version left: the same row under the bare key, as a retry across the upgrade finds it.
+        await using (var legacy = api.Store.DataSource.CreateCommand($"UPDATE {api.Schema}.idempotency_keys SET key = $3 WHERE tenant_id = $1 AND key = $2"))
+        {
+            legacy.Parameters.AddWithValue(tenant);
+            legacy.Parameters.AddWithValue(Stored(tenant, key));
+            legacy.Parameters.AddWithValue(key);
+            Assert.Equal(1, await legacy.ExecuteNonQueryAsync());
+        }
+
+        var retried = await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
+
+        Assert.True(retried.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(first.GetProperty("clientId").GetGuid(), (await retried.ReadJsonAsync()).GetProperty("clientId").GetGuid());
+        Assert.Equal(registered, await api.CountEventsAsync());
+    }
+
+    [Fact]
     public async Task Without_a_key_the_same_body_books_again_and_is_refused_as_a_double_booking()
     {
         var (clinic, frontDesk) = await ArrangeAsync();
@@ -91,6 +113,9 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
         // Shows the replay above is the key's doing: a plain retry reaches the domain.
         await frontDesk.PostJsonAsync("/api/appointments", body).ShouldBeProblem(HttpStatusCode.Conflict, code: "double-booking");
     }
+
+    /// <summary>How the front desk's key is stored: under the token's subject.</summary>
+    private static string Stored(string tenant, string key) => IdempotencyMiddleware.StoredKey($"{Roles.FrontDesk}@{tenant}", key);
 
     /// <summary>What a process that died after the command's commit, before it stored the answer, leaves behind.</summary>
     private async Task LoseTheAnswerAsync(string tenant, string key, TimeSpan age, bool committed)
@@ -102,7 +127,7 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
              WHERE tenant_id = $1 AND key = $2 AND committed_at IS NOT NULL
             """);
         command.Parameters.AddWithValue(tenant);
-        command.Parameters.AddWithValue(key);
+        command.Parameters.AddWithValue(Stored(tenant, key));
         command.Parameters.AddWithValue(age);
         command.Parameters.AddWithValue(committed);
         Assert.Equal(1, await command.ExecuteNonQueryAsync());
@@ -149,7 +174,7 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
         await using (var age = api.Store.DataSource.CreateCommand($"UPDATE {api.Schema}.idempotency_keys SET created_at = now() - interval '3 minutes' WHERE tenant_id = $1 AND key = $2"))
         {
             age.Parameters.AddWithValue(tenant);
-            age.Parameters.AddWithValue(key);
+            age.Parameters.AddWithValue(Stored(tenant, key));
             Assert.Equal(1, await age.ExecuteNonQueryAsync());
         }
         var retry = PostWithKeyAsync(frontDesk, key, body, "/api/clients");
@@ -199,7 +224,7 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
             $"UPDATE {api.Schema}.idempotency_keys SET created_at = now() - CASE WHEN key = $2 THEN interval '23 hours' ELSE interval '25 hours' END WHERE tenant_id = $1"))
         {
             age.Parameters.AddWithValue(tenant);
-            age.Parameters.AddWithValue(kept);
+            age.Parameters.AddWithValue(Stored(tenant, kept));
             Assert.Equal(3, await age.ExecuteNonQueryAsync());
         }
 
@@ -220,6 +245,6 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
                 keys.Add(reader.GetString(0));
             }
         }
-        Assert.Equal(new[] { kept, expired }.Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
+        Assert.Equal(new[] { kept, expired }.Select(key => Stored(tenant, key)).Order(StringComparer.Ordinal), keys.Order(StringComparer.Ordinal));
     }
 }
