@@ -128,10 +128,12 @@ public sealed class CommandBus(StreamStore store, CommandRegistry registry)
         session.Metadata = session.Metadata with { UserId = userId, Headers = new Dictionary<string, string> { ["command"] = command.GetType().Name } };
         var context = new CommandContext(session, tenantId, userId);
         var decision = await registration.Handle(command, context, cancellationToken);
-        // A precondition is judged before what the command would do; a stream that is not there is the handler's to report.
+        // A precondition is judged before what the command would do, except that a refusal of a stream that is not
+        // there (a 404) says more than that its version is not the one named.
         if (VersionPrecondition.Expected is { } expected
-            && context.ReadVersions.GetValueOrDefault(registration.OwnStream(command).StreamId) is var current and > 0
-            && current != expected)
+            && context.ReadVersions.GetValueOrDefault(registration.OwnStream(command).StreamId) is var current
+            && current != expected
+            && (current > 0 || decision.IsSuccess))
         {
             return new CommandResult(
                 new DomainError(CommandErrorCodes.VersionMismatch, $"It is at version {current} now, not {expected}: read it again and decide anew.", "If-Match"),

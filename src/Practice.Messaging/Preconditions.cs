@@ -23,7 +23,8 @@ public static class VersionPrecondition
 }
 
 /// <summary>
-/// Reads If-Match on writes: one strong entity tag as this API writes them ("12"), or * for any current version.
+/// Reads If-Match on writes: one strong entity tag as this API writes them ("12", or "0" for what does not exist yet),
+/// or * for any current version.
 /// Anything else is a 400, since guessing at it could let a stale write through.
 /// </summary>
 public sealed class IfMatchMiddleware(RequestDelegate next)
@@ -51,7 +52,6 @@ public sealed class IfMatchMiddleware(RequestDelegate next)
     {
         version = 0;
         return header.Length > 2 && header[0] == '"' && header[^1] == '"'
-            && long.TryParse(header.AsSpan(1, header.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out version)
-            && version > 0;
+            && long.TryParse(header.AsSpan(1, header.Length - 2), NumberStyles.None, CultureInfo.InvariantCulture, out version);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Practice.Operations.Api.Tests.Charting;
 using Practice.Operations.Api.Tests.Fixtures;
 using Practice.Operations.Api.Tests.Infrastructure;
 using Practice.Operations.Api.Tests.Scheduling;
@@ -85,7 +86,7 @@ public sealed class IfMatchTests(OperationsApi api) : IClassFixture<OperationsAp
         var (_, id, frontDesk) = await BookAsync();
         var before = await api.CountEventsAsync();
 
-        foreach (var malformed in new[] { "3", "W/\"1\"", "\"1\", \"2\"", "\"abc\"", "\"0\"" })
+        foreach (var malformed in new[] { "3", "W/\"1\"", "\"1\", \"2\"", "\"abc\"", "\"-1\"" })
         {
             await PostAsync(frontDesk, $"/api/appointments/{id}/confirm", malformed).ShouldBeProblem(HttpStatusCode.BadRequest, code: "invalid-if-match");
         }
@@ -108,6 +109,21 @@ public sealed class IfMatchTests(OperationsApi api) : IClassFixture<OperationsAp
         second.Headers.Add("Idempotency-Key", key);
         second.Headers.TryAddWithoutValidation("If-Match", "\"99\"");
         await frontDesk.SendAsync(second).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, code: "idempotency");
+    }
+
+    [Fact]
+    public async Task An_If_Match_of_0_holds_a_command_to_a_stream_that_does_not_exist_yet()
+    {
+        api.Clock.Set(Bookings.Monday0600);
+        var tenant = Bookings.NewTenant();
+        var appointment = await api.BookAndCheckInAsync(tenant, await api.ArrangeClinicAsync(tenant));
+        var start = appointment.Url("/start");
+
+        // The session stream is not there yet: a version it never had fails, "0" goes through once.
+        await PostAsync(appointment.Therapist, start, "\"7\"").ShouldBeProblem(HttpStatusCode.PreconditionFailed, code: "version-mismatch");
+        var started = await PostAsync(appointment.Therapist, start, "\"0\"").ShouldBe(HttpStatusCode.OK);
+        await PostAsync(appointment.Therapist, start, "\"0\"").ShouldBeProblem(HttpStatusCode.PreconditionFailed, code: "version-mismatch");
+        Assert.Equal("\"1\"", started.Headers.ETag!.Tag);
     }
 
     [Fact]
