@@ -30,4 +30,13 @@ public sealed record CloudEvent(
 }
 
 /// <summary>One page of the feed; <c>Next</c> is the cursor to pass as <c>after</c>, and equals it once the caller is caught up.</summary>
-public sealed record FeedPage(IReadOnlyList<CloudEvent> Events, string Next);
+public sealed record FeedPage(IReadOnlyList<CloudEvent> Events, string Next)
+{
+    /// <summary>The clients the page discloses: each event that names one, whether read here or passed on as stored JSON.</summary>
+    public IReadOnlyList<Guid> ClientIds() => [.. Events.Select(e => e.Data switch
+    {
+        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } json =>
+            json.TryGetProperty("clientId", out var id) && id.TryGetGuid(out var client) ? client : (Guid?)null,
+        var data => data.GetType().GetProperty("ClientId")?.GetValue(data) as Guid?,
+    }).OfType<Guid>().Distinct()];
+}

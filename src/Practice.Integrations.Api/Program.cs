@@ -27,7 +27,7 @@ app.MapGet("/api/feed", async (string? after, int? limit, ClaimsPrincipal caller
     return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, store.Options.Events, source)).ToList(), page.Next.ToString()));
 })
 // A page of events discloses clinical records; an empty one, which a caught-up poller reads over and over, does not.
-.AuditsAccess("feed", (http, value) => value is FeedPage { Events.Count: > 0 } page ? new AccessedRecord($"{http.Request.Query["after"]}..{page.Next}", null) : null)
+.AuditsAccess("feed", (http, value) => value is FeedPage { Events.Count: > 0 } page ? new AccessedRecord($"{http.Request.Query["after"]}..{page.Next}", page.ClientIds()) : null)
 .RequireAuthorization(policy => policy.RequireRole(Roles.Integration, Roles.Manager))
 .WithTags("Feed")
 .WithName("ReadFeed")

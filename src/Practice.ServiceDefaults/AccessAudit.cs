@@ -7,8 +7,11 @@ using Practice.EventStore;
 
 namespace Practice.ServiceDefaults;
 
-/// <summary>What one audited read disclosed: the record's id, and the client it is about when it is about one.</summary>
-public sealed record AccessedRecord(string RecordId, Guid? ClientId);
+/// <summary>What one audited read disclosed: the record's id, and the clients it is about (a day sheet or a feed page names several).</summary>
+public sealed record AccessedRecord(string RecordId, IReadOnlyCollection<Guid> ClientIds)
+{
+    public static AccessedRecord About(string recordId, Guid? clientId) => new(recordId, clientId is { } client ? [client] : []);
+}
 
 /// <summary>One line of the access audit log: who read which clinical record, when, and in which trace.</summary>
 public sealed record AccessLogEntry(long Id, DateTimeOffset AccessedAt, string UserId, string Role, string Record, string RecordId, Guid? ClientId, string? TraceId);
@@ -58,17 +61,17 @@ public static class AccessAudit
         builder.AuditsAccess(record, (http, _) =>
         {
             var id = http.Request.RouteValues[clientIdParameter]?.ToString() ?? "";
-            return new AccessedRecord(id, Guid.TryParse(id, out var clientId) ? clientId : null);
+            return AccessedRecord.About(id, Guid.TryParse(id, out var clientId) ? clientId : null);
         });
 
     /// <summary>A read of a record keyed by the route value <paramref name="idParameter"/>, about the client <paramref name="clientOf"/> finds in the answer.</summary>
     public static RouteHandlerBuilder AuditsAccess(this RouteHandlerBuilder builder, string record, string idParameter, Func<object?, Guid?> clientOf) =>
-        builder.AuditsAccess(record, (http, value) => new AccessedRecord(http.Request.RouteValues[idParameter]?.ToString() ?? "", clientOf(value)));
+        builder.AuditsAccess(record, (http, value) => AccessedRecord.About(http.Request.RouteValues[idParameter]?.ToString() ?? "", clientOf(value)));
 
     /// <summary>
-    /// Records every 2xx answer of the endpoint in the access log before the answer is written; <paramref name="identify"/>
-    /// is given the request and the answer's value, and returns null when the answer disclosed nothing. An answer that is
-    /// not a success discloses nothing and is not recorded.
+    /// Records every 2xx answer of the endpoint in the access log before the answer is written, one entry per client it
+    /// is about (or one without a client); <paramref name="identify"/> is given the request and the answer's value, and
+    /// returns null when the answer disclosed nothing. An answer that is not a success discloses nothing and is not recorded.
     /// </summary>
     public static RouteHandlerBuilder AuditsAccess(this RouteHandlerBuilder builder, string record, Func<HttpContext, object?, AccessedRecord?> identify)
     {
@@ -92,16 +95,18 @@ public static class AccessAudit
 
     private static async Task RecordAsync(StreamStore store, ClaimsPrincipal caller, string record, AccessedRecord accessed, CancellationToken cancellationToken)
     {
+        // One statement, so an entry per client is written all or not at all.
         await using var command = store.DataSource.CreateCommand($"""
             INSERT INTO {store.Schema}.access_log (tenant_id, user_id, role, record, record_id, client_id, trace_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            SELECT $1, $2, $3, $4, $5, client, $7
+              FROM unnest(CASE WHEN cardinality($6::uuid[]) = 0 THEN ARRAY[NULL::uuid] ELSE $6::uuid[] END) AS client
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = caller.TenantId() });
         command.Parameters.Add(new NpgsqlParameter { Value = caller.UserId() });
         command.Parameters.Add(new NpgsqlParameter { Value = caller.FindFirstValue(PracticeClaims.Role) ?? "" });
         command.Parameters.Add(new NpgsqlParameter { Value = record });
         command.Parameters.Add(new NpgsqlParameter { Value = accessed.RecordId });
-        command.Parameters.Add(new NpgsqlParameter { Value = accessed.ClientId is { } client ? client : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = accessed.ClientIds.Distinct().ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = Activity.Current?.TraceId.ToString() is { } trace ? trace : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }

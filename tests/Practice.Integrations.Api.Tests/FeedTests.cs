@@ -257,7 +257,7 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
     public async Task A_page_of_events_is_recorded_in_the_access_log_and_a_caught_up_poll_is_not()
     {
         var tenant = IntegrationsApi.NewTenant();
-        await RegisterClientAsync(tenant, "Logged Reader");
+        var client = await RegisterClientAsync(tenant, "Logged Reader");
         var integration = api.As(tenant, Roles.Integration);
 
         var page = await IntegrationsApi.WaitForFeedAsync(integration, 1);
@@ -265,17 +265,17 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         await IntegrationsApi.ReadFeedAsync(integration, after: page.Next);
 
         await using var command = api.Store.DataSource.CreateCommand(
-            $"SELECT user_id, role, record, record_id FROM {api.Schema}.access_log WHERE tenant_id = $1 ORDER BY id");
+            $"SELECT user_id, role, record, record_id, client_id::text FROM {api.Schema}.access_log WHERE tenant_id = $1 ORDER BY id");
         command.Parameters.AddWithValue(tenant);
-        var logged = new List<(string, string, string, string)>();
+        var logged = new List<(string, string, string, string, string)>();
         await using (var reader = await command.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())
             {
-                logged.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3)));
+                logged.Add((reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4)));
             }
         }
-        Assert.Equal([($"integration@{tenant}", "integration", "feed", $"..{page.Next}")], logged);
+        Assert.Equal([($"integration@{tenant}", "integration", "feed", $"..{page.Next}", client.ToString())], logged);
     }
 
     private async Task<Guid> RegisterClientAsync(string tenant, string name)

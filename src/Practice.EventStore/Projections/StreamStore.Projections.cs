@@ -184,7 +184,7 @@ public sealed partial class StreamStore
         if (projection.Tables.Count == 0)
         {
             throw new InvalidOperationException(
-                $"'{name}' keeps no tables of its own, so there is nothing to rebuild and swap in; it is a subscription, and it carries on from its checkpoint.");
+                $"'{name}' keeps no tables of its own, so there is nothing to rebuild and swap in: an inline one acts within each append, an async one carries on from its checkpoint.");
         }
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         // Two rebuilds of one projection would write the same fresh tables, so a second one is refused.

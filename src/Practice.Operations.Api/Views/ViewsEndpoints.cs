@@ -102,7 +102,8 @@ public static class ViewsEndpoints
             }
             return TypedResults.Ok(await DayScheduleQueries.GetDayAsync(store.DataSource, store.Schema, caller.TenantId(), locationId, date, ct));
         })
-        .AuditsAccess("location-schedule", (http, _) => new AccessedRecord($"{http.Request.RouteValues["locationId"]}/{http.Request.Query["date"]}", null))
+        .AuditsAccess("location-schedule", (http, value) => new AccessedRecord($"{http.Request.RouteValues["locationId"]}/{http.Request.Query["date"]}",
+            value is IReadOnlyList<ScheduledAppointment> day ? [.. day.Select(a => a.ClientId)] : []))
         .RequireAuthorization(policy => policy.RequireRole(Roles.FrontDesk, Roles.Therapist, Roles.Manager))
         .WithName("GetDaySchedule")
         .WithSummary("A location's appointments on one local date, in start order.");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Practice.Operations.Api.Tests.Charting;
 using Practice.Operations.Api.Tests.Fixtures;
 using Practice.Operations.Api.Tests.Infrastructure;
+using Practice.Operations.Api.Tests.Scheduling;
 using Practice.ServiceDefaults;
 
 namespace Practice.Operations.Api.Tests.Audit;
@@ -36,6 +37,21 @@ public sealed class AccessAuditTests(OperationsApi api) : IClassFixture<Operatio
         Assert.Equal(session.AppointmentId.ToString(), entries[4].GetProperty("recordId").GetString());
         Assert.Equal(client.ToString(), entries[3].GetProperty("recordId").GetString());
         Assert.Equal(["appointment"], Records(await LogAsync(manager, $"userId=front-desk@{session.Tenant}")));
+    }
+
+    [Fact]
+    public async Task A_day_schedule_read_is_logged_for_every_client_on_it()
+    {
+        var session = await api.StartSessionAsync();
+        var day = DateOnly.FromDateTime(api.Tomorrow(10).UtcDateTime);
+        await api.WaitForViewsAsync();
+
+        await api.As(session.Tenant, Roles.FrontDesk).GetAsync($"/api/locations/{session.Clinic.LocationId}/schedule?date={day:yyyy-MM-dd}").ShouldBe(HttpStatusCode.OK);
+
+        var log = await LogAsync(api.As(session.Tenant, Roles.Manager), $"clientId={session.Clinic.ClientId}");
+        var entry = log.GetProperty("entries").EnumerateArray().First();
+        Assert.Equal("location-schedule", entry.GetProperty("record").GetString());
+        Assert.Equal($"{session.Clinic.LocationId}/{day:yyyy-MM-dd}", entry.GetProperty("recordId").GetString());
     }
 
     [Fact]
