@@ -56,9 +56,10 @@ public sealed class InstrumentationIsEmitted(InstrumentationIsEmittedFixture fix
             await Assert.ThrowsAsync<ConcurrencyException>(() => session.SaveChangesAsync());
         }
         await fixture.Store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
-        // Every duration and the lag were measured within this; the lag compares the database's clock with this process's, one machine's.
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
         await daemon.StopAsync();
+        // Every duration and the lag were measured within this; the lag compares the database's clock with this process's, one machine's.
+        // It is read after the stop: the daemon records the lag just after its commit, which may be after the wait above returned.
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
 
         // Append instruments carry no tags; the tenant of the "events append" activity they were recorded under tells ours apart.
         var appends = _measurements.Where(m => m.Tenant == tenant).ToList();
