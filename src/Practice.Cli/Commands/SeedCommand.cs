@@ -110,7 +110,7 @@ internal static class SeedCommand
             {
                 var id = await Create("/api/clients", new { name, dateOfBirth = born, contact = new { email = $"{name.Split(' ')[0].ToLowerInvariant()}@example.com" } }, "clientId", ct);
                 await Send(HttpMethod.Put, $"/api/clients/{id}/intake", new { conditions = new[] { "neck pain", "tension headache" }, contraindications = Array.Empty<string>() }, ct);
-                await Send(HttpMethod.Post, $"/api/clients/{id}/consents", new { scope = "treatment", written = true }, ct);
+                await Send(HttpMethod.Post, $"/api/clients/{id}/consents", new { scope = "treatment", written = true, locationId }, ct);
                 clients.Add(id);
             }
             Step("3 clients with intake and consent");

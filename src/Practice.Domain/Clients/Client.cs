@@ -30,8 +30,9 @@ public sealed record ClientRegistered(Guid ClientId, string Name, DateOnly DateO
 public sealed record IntakeRecorded(
     Guid ClientId, IReadOnlyList<string> Conditions, IReadOnlyList<Contraindication> Contraindications, DateTimeOffset RecordedAt) : IDomainEvent;
 
-// GuardianName is set when the client was a minor at the time of consent.
-public sealed record ConsentGranted(Guid ClientId, ConsentScope Scope, bool Written, string? GuardianName, DateTimeOffset GrantedAt) : IDomainEvent;
+// GuardianName is set when the client was a minor at the time of consent; LocationId is where it was given, when named.
+public sealed record ConsentGranted(
+    Guid ClientId, ConsentScope Scope, bool Written, string? GuardianName, DateTimeOffset GrantedAt, Guid? LocationId = null) : IDomainEvent;
 
 public sealed record ConsentWithdrawn(Guid ClientId, ConsentScope Scope, DateTimeOffset WithdrawnAt) : IDomainEvent;
 

@@ -6,6 +6,7 @@ using Practice.Domain.Clients.GrantingConsent;
 using Practice.Domain.Clients.RecordingIntake;
 using Practice.Domain.Clients.RegisteringClient;
 using Practice.Domain.Clients.WithdrawingConsent;
+using Practice.Domain.Clinics;
 using Practice.Messaging;
 using Practice.Operations.Api.Infrastructure;
 using Practice.ServiceDefaults;
@@ -15,7 +16,7 @@ namespace Practice.Operations.Api.Clients;
 public sealed record ContactRequest(string? Email = null, string? Phone = null);
 public sealed record RegisterClientRequest(string Name, DateOnly DateOfBirth, ContactRequest? Contact = null);
 public sealed record RecordIntakeRequest(IReadOnlyList<string> Conditions, IReadOnlyList<Contraindication> Contraindications);
-public sealed record GrantConsentRequest(ConsentScope Scope, bool Written, string? GuardianName = null);
+public sealed record GrantConsentRequest(ConsentScope Scope, bool Written, string? GuardianName = null, Guid? LocationId = null);
 public sealed record ClientCreated(Guid ClientId, long Version);
 
 public static class ClientsEndpoints
@@ -23,7 +24,10 @@ public static class ClientsEndpoints
     public static CommandRegistry AddClientsHandlers(this CommandRegistry registry) => registry
         .Handle<RegisterClient, Client>(c => Client.StreamId(c.ClientId), RegisterClientHandler.Decide)
         .Handle<RecordIntake, Client>(c => Client.StreamId(c.ClientId), RecordIntakeHandler.Decide)
-        .Handle<GrantConsent, Client>(c => Client.StreamId(c.ClientId), GrantConsentHandler.Decide)
+        .Handle<GrantConsent, Client>(c => Client.StreamId(c.ClientId), async (c, ctx, ct) => GrantConsentHandler.Decide(
+            c,
+            await ctx.LoadAsync<Client>(Client.StreamId(c.ClientId), ct),
+            c.LocationId is { } locationId ? await ctx.LoadAsync<Location>(Location.StreamId(locationId), ct) : null))
         .Handle<WithdrawConsent, Client>(c => Client.StreamId(c.ClientId), WithdrawConsentHandler.Decide);
 
     public static RouteGroupBuilder MapClients(this RouteGroupBuilder api)
@@ -56,7 +60,7 @@ public static class ClientsEndpoints
 
         clinical.MapPost("/{clientId:guid}/consents", (Guid clientId, GrantConsentRequest request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             request.GuardianName is { Length: > 200 } ? Task.FromResult(Problems.Validation("guardianName", "'guardianName' is at most 200 characters."))
-            : Send(bus, caller, clientId, new GrantConsent(clientId, request.Scope, request.Written, request.GuardianName, clock.GetUtcNow()), ct)).WithName("GrantConsent");
+            : Send(bus, caller, clientId, new GrantConsent(clientId, request.Scope, request.Written, request.GuardianName, request.LocationId, clock.GetUtcNow()), ct)).WithName("GrantConsent");
 
         clinical.MapPost("/{clientId:guid}/consents/{scope}/withdraw", (Guid clientId, string scope, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             ParseScope(scope) is not { } parsed ? Task.FromResult(Problems.Validation("scope", $"'{scope}' is not a consent scope."))

@@ -56,18 +56,19 @@ public sealed class ConsentTests(OperationsApi api) : IClassFixture<OperationsAp
     {
         api.Clock.Set(Bookings.Monday0600);
         var tenant = ClinicArrangement.NewTenant();
+        var locationId = await api.ArrangeLocationAsync(tenant);
         // 18 tomorrow by the test clock (not the wall clock): still a minor today.
         var clientId = await api.ArrangeClientAsync(tenant, Today(api).AddYears(-18).AddDays(1));
         var therapist = api.As(tenant, Roles.Therapist);
         var before = await api.CountEventsAsync();
 
-        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true })
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, locationId })
             .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "guardianName", "guardian-required");
-        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, guardianName = "   " })
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, guardianName = "   ", locationId })
             .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "guardianName", "guardian-required");
         Assert.Equal(before, await api.CountEventsAsync());
 
-        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, guardianName = " Pat Parent " }).ShouldBe(HttpStatusCode.OK);
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, guardianName = " Pat Parent ", locationId }).ShouldBe(HttpStatusCode.OK);
         var client = await (await therapist.GetAsync($"/api/clients/{clientId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         Assert.Equal("Pat Parent", client.GetProperty("consents").GetProperty("treatment").GetProperty("guardianName").GetString());
     }
@@ -77,12 +78,48 @@ public sealed class ConsentTests(OperationsApi api) : IClassFixture<OperationsAp
     {
         api.Clock.Set(Bookings.Monday0600);
         var tenant = ClinicArrangement.NewTenant();
+        var locationId = await api.ArrangeLocationAsync(tenant);
         var clientId = await api.ArrangeClientAsync(tenant, Today(api).AddYears(-18));
         var therapist = api.As(tenant, Roles.Therapist);
 
-        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true }).ShouldBe(HttpStatusCode.OK);
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, locationId }).ShouldBe(HttpStatusCode.OK);
 
         // An adult's consent records no guardian.
+        var client = await (await therapist.GetAsync($"/api/clients/{clientId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        var consent = client.GetProperty("consents").GetProperty("treatment");
+        Assert.True(!consent.TryGetProperty("guardianName", out var guardian) || guardian.ValueKind == System.Text.Json.JsonValueKind.Null);
+    }
+
+    [Fact]
+    public async Task A_client_is_judged_a_minor_on_the_date_where_consent_is_given()
+    {
+        // 20:00 in Toronto on the eve of the 18th birthday: by the UTC date the client is already 18.
+        api.Clock.Set(Bookings.Monday0600.AddHours(-5));
+        var tenant = ClinicArrangement.NewTenant();
+        await api.ArrangeLocationAsync(tenant);
+        var manager = api.As(tenant, Roles.Manager);
+        var toronto = await (await manager.PostJsonAsync("/api/locations", new
+        {
+            name = "Uptown",
+            timeZoneId = "America/Toronto",
+            jurisdiction = "CA-ON",
+            address = new { street = "9 Bloor St W", city = "Toronto", region = "ON", postalCode = "M4W 1A8", country = "CA" },
+        }).ShouldBe(HttpStatusCode.Created)).ReadJsonAsync();
+        var locationId = toronto.GetProperty("locationId").GetGuid();
+        var clientId = await api.ArrangeClientAsync(tenant, Today(api).AddYears(-18));
+        var therapist = api.As(tenant, Roles.Therapist);
+
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, locationId })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "guardianName", "guardian-required");
+        // Without a location, a guardian is asked for until the birthday has begun in every time zone.
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "guardianName", "guardian-required");
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, locationId = Guid.NewGuid() })
+            .ShouldBeProblem(HttpStatusCode.NotFound, "locationId", "location-not-found");
+
+        // At 00:30 in Toronto the birthday has begun there: the client consents alone.
+        api.Clock.Set(Bookings.Monday0600.AddMinutes(-30));
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true, locationId }).ShouldBe(HttpStatusCode.OK);
         var client = await (await therapist.GetAsync($"/api/clients/{clientId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         var consent = client.GetProperty("consents").GetProperty("treatment");
         Assert.True(!consent.TryGetProperty("guardianName", out var guardian) || guardian.ValueKind == System.Text.Json.JsonValueKind.Null);

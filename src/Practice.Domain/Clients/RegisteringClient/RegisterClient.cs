@@ -4,6 +4,8 @@ public sealed record RegisterClient(Guid ClientId, string Name, DateOnly DateOfB
 
 public static class RegisterClientHandler
 {
+    private static readonly TimeSpan LatestOffset = TimeSpan.FromHours(14);
+
     public static Decision Decide(RegisterClient command, Client client)
     {
         if (client.Exists)
@@ -16,7 +18,8 @@ public static class RegisterClientHandler
             return error;
         }
 
-        if (command.DateOfBirth > DateOnly.FromDateTime(command.Now.UtcDateTime))
+        // A date is in the future only once it is the future everywhere: at UTC+14 the calendar is furthest ahead.
+        if (command.DateOfBirth > DateOnly.FromDateTime(command.Now.ToOffset(LatestOffset).DateTime))
         {
             return Decision.Reject(DomainErrorCodes.InvalidValue, "The date of birth lies in the future.", "dateOfBirth");
         }
