@@ -53,6 +53,7 @@ public enum AdverseEventSeverity
 public sealed record SessionStarted(
     Guid AppointmentId, Guid ClientId, Guid TherapistId, Guid LocationId, Modality Modality, DateTimeOffset StartedAt) : IDomainEvent;
 
+// SensitiveArea is what was decided when it was found; null in events recorded before it was, which the muscle list judges.
 public sealed record TriggerPointFound(
     Guid AppointmentId,
     Guid TriggerPointId,
@@ -65,7 +66,8 @@ public sealed record TriggerPointFound(
     bool LocalTwitchResponse,
     string ReferredPainRegion,
     decimal? PressurePainThresholdKpa,
-    DateTimeOffset FoundAt) : IDomainEvent;
+    DateTimeOffset FoundAt,
+    bool? SensitiveArea = null) : IDomainEvent;
 
 // Pressure on the 1 (gentle) to 5 (intense) scale. SensitiveArea: applied to the chest, buttocks or inner thighs,
 // under the client's written consent for sensitive areas (false in events recorded before it was charted).
@@ -156,7 +158,7 @@ public sealed record TreatmentSession(
         TriggerPointFound e => this with
         {
             TriggerPointIds = TriggerPointIds.Add(e.TriggerPointId),
-            SensitiveTriggerPointIds = SensitiveAreas.Includes(e.Muscle) ? SensitiveTriggerPointIds.Add(e.TriggerPointId) : SensitiveTriggerPointIds,
+            SensitiveTriggerPointIds = e.SensitiveArea ?? SensitiveAreas.Includes(e.Muscle) ? SensitiveTriggerPointIds.Add(e.TriggerPointId) : SensitiveTriggerPointIds,
         },
         SessionCompleted e => this with { Status = SessionStatus.Completed, NoteDueBy = e.NoteDueBy },
         SoapNoteSigned => this with { NoteSigned = true },

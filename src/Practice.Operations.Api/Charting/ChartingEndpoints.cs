@@ -30,7 +30,8 @@ public sealed record RecordTriggerPointRequest(
     bool TautBand,
     bool LocalTwitchResponse,
     string ReferredPainRegion,
-    decimal? PressurePainThresholdKpa = null);
+    decimal? PressurePainThresholdKpa = null,
+    bool SensitiveArea = false);
 public sealed record ApplyTechniqueRequest(Modality Modality, string Technique, int Pressure, int Seconds, Guid? TriggerPointId = null, bool SensitiveArea = false);
 public sealed record ReportDiscomfortRequest(int Level, string? Note = null);
 public sealed record AdjustPressureRequest(int From, int To);
@@ -94,7 +95,7 @@ public static class ChartingEndpoints
         {
             var triggerPointId = Guid.CreateVersion7();
             return Chart(bus, caller, appointmentId, therapistId => new RecordTriggerPoint(appointmentId, triggerPointId, therapistId, r.Muscle, r.Side, r.Activity,
-                r.TautBand, r.LocalTwitchResponse, r.ReferredPainRegion, r.PressurePainThresholdKpa, clock.GetUtcNow()), ct, version => new { appointmentId, triggerPointId, version });
+                r.TautBand, r.LocalTwitchResponse, r.ReferredPainRegion, r.PressurePainThresholdKpa, r.SensitiveArea, clock.GetUtcNow()), ct, version => new { appointmentId, triggerPointId, version });
         }).WithName("RecordTriggerPoint");
 
         charting.MapPost("/techniques", (Guid appointmentId, ApplyTechniqueRequest r, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>

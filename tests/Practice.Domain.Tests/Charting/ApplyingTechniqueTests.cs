@@ -28,7 +28,26 @@ public sealed class ApplyingTechniqueTests
     private static TechniqueApplied Applied(Modality modality = Modality.TriggerPointTherapy, Guid? target = null, bool sensitiveArea = false) =>
         new(AppointmentId, ClientId, TherapistId, modality, "Ischemic compression", 4, 60, target, At, sensitiveArea);
 
-    private static readonly TriggerPointFound FoundInTheButtock = Found with { Muscle = "Gluteus medius" };
+    private static readonly TriggerPointFound FoundInTheButtock = Found with { Muscle = "Gluteus medius", SensitiveArea = true };
+
+    // What was decided when a trigger point was found holds on replay, whatever the muscle list says by then.
+    [Fact]
+    public void A_trigger_point_found_sensitive_stays_sensitive_though_its_muscle_is_not_listed() =>
+        Given<TreatmentSession>(Started(), Found with { Muscle = "Iliopsoas", SensitiveArea = true })
+            .When(Apply(target: TriggerPointId))
+            .ThenRejects(DomainErrorCodes.ConsentRequired, "triggerPointId");
+
+    [Fact]
+    public void A_trigger_point_found_not_sensitive_stays_so_though_its_muscle_is_listed_now() =>
+        Given<TreatmentSession>(Started(), Found with { Muscle = "Gluteus medius", SensitiveArea = false })
+            .When(Apply(target: TriggerPointId))
+            .Then(Applied(target: TriggerPointId));
+
+    [Fact]
+    public void A_trigger_point_from_before_its_sensitivity_was_recorded_is_judged_by_the_muscle_list() =>
+        Given<TreatmentSession>(Started(), Found with { Muscle = "Gluteus medius", SensitiveArea = null })
+            .When(Apply(target: TriggerPointId))
+            .ThenRejects(DomainErrorCodes.ConsentRequired, "triggerPointId");
 
     [Fact]
     public void Applies_a_technique() =>

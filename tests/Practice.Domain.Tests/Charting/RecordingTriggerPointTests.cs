@@ -9,9 +9,10 @@ namespace Practice.Domain.Tests.Charting;
 
 public sealed class RecordingTriggerPointTests
 {
-    private static Func<TreatmentSession, Decision> Record(decimal? kpa = 245.2m, string muscle = "Upper trapezius", Guid? therapistId = null, Client? client = null) =>
+    private static Func<TreatmentSession, Decision> Record(
+        decimal? kpa = 245.2m, string muscle = "Upper trapezius", Guid? therapistId = null, Client? client = null, bool sensitiveArea = false) =>
         session => RecordTriggerPointHandler.Decide(
-            new(AppointmentId, TriggerPointId, therapistId ?? TherapistId, muscle, BodySide.Left, TriggerPointActivity.Active, true, true, "Temple", kpa, StartedAt),
+            new(AppointmentId, TriggerPointId, therapistId ?? TherapistId, muscle, BodySide.Left, TriggerPointActivity.Active, true, true, "Temple", kpa, sensitiveArea, StartedAt),
             session, client ?? Sam);
 
     [Theory]
@@ -33,7 +34,26 @@ public sealed class RecordingTriggerPointTests
     public void Records_a_trigger_point_in_a_sensitive_area_with_written_consent() =>
         Given<TreatmentSession>(Started())
             .When(Record(muscle: "Gluteus medius", client: WithSensitiveAreasConsent()))
-            .Then(Found with { Muscle = "Gluteus medius" });
+            .Then(Found with { Muscle = "Gluteus medius", SensitiveArea = true });
+
+    [Fact]
+    public void Refuses_a_trigger_point_the_therapist_marks_sensitive_without_consent_for_sensitive_areas() =>
+        Given<TreatmentSession>(Started())
+            .When(Record(muscle: "Iliopsoas", sensitiveArea: true))
+            .ThenRejects(DomainErrorCodes.ConsentRequired, "muscle");
+
+    [Fact]
+    public void Records_a_trigger_point_the_therapist_marks_sensitive_as_sensitive() =>
+        Given<TreatmentSession>(Started())
+            .When(Record(muscle: "Iliopsoas", sensitiveArea: true, client: WithSensitiveAreasConsent()))
+            .Then(Found with { Muscle = "Iliopsoas", SensitiveArea = true });
+
+    // Withdrawal mid-session stops palpation as it stops treatment.
+    [Fact]
+    public void Refuses_a_trigger_point_once_treatment_consent_is_withdrawn() =>
+        Given<TreatmentSession>(Started())
+            .When(Record(client: Build<Client>([.. ClientHistory, new ConsentWithdrawn(ClientId, ConsentScope.Treatment, StartedAt)])))
+            .ThenRejects(DomainErrorCodes.ConsentRequired);
 
     [Fact]
     public void Records_a_trigger_point() =>

@@ -27,7 +27,7 @@ internal static class Session
         new(AppointmentId, ClientId, TherapistId, "Neck stiff", "Taut band upper trapezius", "Myofascial neck pain", "Weekly for 4 weeks", CompletedAt.AddHours(1));
 
     public static TriggerPointFound Found { get; } =
-        new(AppointmentId, TriggerPointId, ClientId, TherapistId, "Upper trapezius", BodySide.Left, TriggerPointActivity.Active, true, true, "Temple", 245.2m, StartedAt);
+        new(AppointmentId, TriggerPointId, ClientId, TherapistId, "Upper trapezius", BodySide.Left, TriggerPointActivity.Active, true, true, "Temple", 245.2m, StartedAt, false);
 
     public static Client WithDryNeedlingConsent(bool written = true, params Contraindication[] contraindications) => Spec.Build<Client>(
     [

@@ -52,6 +52,35 @@ public sealed class ConsentTests(OperationsApi api) : IClassFixture<OperationsAp
     }
 
     [Fact]
+    public async Task A_trigger_point_the_therapist_marks_sensitive_needs_that_consent_and_the_timeline_says_so()
+    {
+        var session = await api.StartSessionAsync();
+        var groin = new { muscle = "Iliopsoas", side = "right", activity = "latent", tautBand = true, localTwitchResponse = false, referredPainRegion = "Groin", sensitiveArea = true };
+
+        await session.Therapist.PostJsonAsync(session.Url("/trigger-points"), groin).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "muscle", "consent-required");
+        await session.Therapist.PostJsonAsync($"/api/clients/{session.Clinic.ClientId}/consents", new { scope = "sensitive-areas", written = true }).ShouldBe(HttpStatusCode.OK);
+        await session.Therapist.PostJsonAsync(session.Url("/trigger-points"), groin).ShouldBe(HttpStatusCode.OK);
+
+        await api.WaitForViewsAsync();
+        var timeline = await (await session.Therapist.GetAsync($"/api/clients/{session.Clinic.ClientId}/timeline").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Contains(timeline.GetProperty("entries").EnumerateArray(), e => e.GetProperty("summary").GetString()!.StartsWith("Trigger point found: Iliopsoas", StringComparison.Ordinal)
+            && e.GetProperty("summary").GetString()!.EndsWith(", in a sensitive area", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Treatment_consent_withdrawn_during_the_session_stops_charting_trigger_points()
+    {
+        var session = await api.StartSessionAsync();
+        await session.Therapist.PostJsonAsync($"/api/clients/{session.Clinic.ClientId}/consents/treatment/withdraw").ShouldBe(HttpStatusCode.OK);
+        var before = await api.CountEventsAsync();
+
+        await session.Therapist.PostJsonAsync(session.Url("/trigger-points"),
+            new { muscle = "Upper trapezius", side = "left", activity = "active", tautBand = true, localTwitchResponse = true, referredPainRegion = "Temple" })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, code: "consent-required");
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
+    [Fact]
     public async Task A_client_a_day_short_of_18_by_the_clock_needs_a_guardian_to_consent()
     {
         api.Clock.Set(Bookings.Monday0600);

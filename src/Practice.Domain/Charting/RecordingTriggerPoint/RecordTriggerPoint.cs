@@ -13,20 +13,32 @@ public sealed record RecordTriggerPoint(
     bool LocalTwitchResponse,
     string ReferredPainRegion,
     decimal? PressurePainThresholdKpa,
+    bool SensitiveArea,
     DateTimeOffset Now);
 
 public static class RecordTriggerPointHandler
 {
-    // Finding a trigger point is palpating it, so one in a sensitive area needs that consent as treating it does.
+    // Finding a trigger point is palpating it: it needs treatment consent, and one in a sensitive area (a listed
+    // muscle, or one the therapist marks) needs that consent too, as treating it does.
     public static Decision Decide(RecordTriggerPoint command, TreatmentSession session, Client client)
     {
+        var sensitive = command.SensitiveArea || SensitiveAreas.Includes(command.Muscle);
         var error = ChartingRules.OpenFor(session, command.TherapistId)
             ?? Validate.Required("muscle", command.Muscle)
-            ?? (command.PressurePainThresholdKpa is { } kpa ? Validate.Positive("pressurePainThresholdKpa", kpa) : null)
-            ?? (SensitiveAreas.Includes(command.Muscle) ? ChartingRules.SensitiveArea(client, "muscle") : null);
+            ?? (command.PressurePainThresholdKpa is { } kpa ? Validate.Positive("pressurePainThresholdKpa", kpa) : null);
         if (error is not null)
         {
             return error;
+        }
+
+        if (!client.HasConsent(ConsentScope.Treatment))
+        {
+            return Decision.Reject(DomainErrorCodes.ConsentRequired, "Palpating a trigger point needs the client's consent to treatment.");
+        }
+
+        if (sensitive && ChartingRules.SensitiveArea(client, "muscle") is { } consent)
+        {
+            return consent;
         }
 
         if (session.TriggerPointIds.Contains(command.TriggerPointId))
@@ -46,6 +58,7 @@ public static class RecordTriggerPointHandler
             command.LocalTwitchResponse,
             command.ReferredPainRegion.Trim(),
             command.PressurePainThresholdKpa,
-            command.Now));
+            command.Now,
+            sensitive));
     }
 }
