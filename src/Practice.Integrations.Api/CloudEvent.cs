@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Practice.EventStore;
 
@@ -12,20 +13,28 @@ public sealed record CloudEvent(
     [property: JsonPropertyName("time")] DateTimeOffset Time,
     [property: JsonPropertyName("subject")] string Subject,
     [property: JsonPropertyName("datacontenttype")] string DataContentType,
-    [property: JsonPropertyName("data")] object Data,
+    [property: JsonPropertyName("data")] JsonElement Data,
     [property: JsonPropertyName("sequence")] string Sequence)
 {
     /// <summary>
+    /// Source and id identify an event in CloudEvents, so the source is one name, not the host a caller happened to use.
+    /// </summary>
+    public const string FeedSource = "urn:practice:feed";
+
+    /// <summary>
     /// The type is the name the event is read as today, after any upcaster, so a renamed event type keeps one
     /// name in the feed; an event this API cannot read keeps the name it was stored under, and its stored JSON.
+    /// The data is written as the store writes events, not with the API's strict request rules: an event stored
+    /// before a field existed reads with that field null, and must not make its page fail for good.
     /// </summary>
-    public static CloudEvent From(StoredEvent stored, EventTypeRegistry registry, string source)
+    public static CloudEvent From(StoredEvent stored, StoreOptions options, string source)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        ArgumentNullException.ThrowIfNull(registry);
-        var type = stored.Data is System.Text.Json.JsonElement ? stored.TypeName : registry.CurrentName(stored.TypeName);
+        ArgumentNullException.ThrowIfNull(options);
+        var type = stored.Data is JsonElement ? stored.TypeName : options.Events.CurrentName(stored.TypeName);
+        var data = stored.Data as JsonElement? ?? JsonSerializer.SerializeToElement(stored.Data, stored.Data.GetType(), options.Json);
         return new CloudEvent("1.0", stored.Id.ToString(), source, $"practice.{type}", stored.Timestamp, stored.StreamId,
-            "application/json", stored.Data, Practice.EventStore.Projections.ProjectionPosition.Of(stored).ToString());
+            "application/json", data, Practice.EventStore.Projections.ProjectionPosition.Of(stored).ToString());
     }
 }
 
@@ -33,10 +42,7 @@ public sealed record CloudEvent(
 public sealed record FeedPage(IReadOnlyList<CloudEvent> Events, string Next)
 {
     /// <summary>The clients the page discloses: each event that names one, whether read here or passed on as stored JSON.</summary>
-    public IReadOnlyList<Guid> ClientIds() => [.. Events.Select(e => e.Data switch
-    {
-        System.Text.Json.JsonElement { ValueKind: System.Text.Json.JsonValueKind.Object } json =>
-            json.TryGetProperty("clientId", out var id) && id.TryGetGuid(out var client) ? client : (Guid?)null,
-        var data => data.GetType().GetProperty("ClientId")?.GetValue(data) as Guid?,
-    }).OfType<Guid>().Distinct()];
+    public IReadOnlyList<Guid> ClientIds() => [.. Events.Select(e =>
+        e.Data.ValueKind == JsonValueKind.Object && e.Data.TryGetProperty("clientId", out var id) && id.TryGetGuid(out var client) ? client : (Guid?)null)
+        .OfType<Guid>().Distinct()];
 }

@@ -11,24 +11,29 @@ builder.AddPracticeDefaults("practice-integrations", options => PracticeEventTyp
 var app = builder.Build();
 app.UsePracticeDefaults();
 
-app.MapGet("/api/feed", async (string? after, int? limit, ClaimsPrincipal caller, StreamStore store, HttpContext http, CancellationToken ct) =>
+// Bound as text, so that "abc" or a number past int's range is the same 400 naming limit as 0 or 1001.
+app.MapGet("/api/feed", async (string? after, string? limit, ClaimsPrincipal caller, StreamStore store, CancellationToken ct) =>
 {
     var position = ProjectionPosition.Start;
     if (after is not null && !ProjectionPosition.TryParse(after, out position))
     {
         return Problems.Validation("after", "'after' must be a cursor returned by this feed.");
     }
-    if (limit is < 1 or > 1000)
+    var size = 100;
+    if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > 1000))
     {
-        return Problems.Validation("limit", "'limit' is between 1 and 1000.");
+        return Problems.Validation("limit", "'limit' is a whole number between 1 and 1000.");
     }
-    var page = await store.ReadTenantFeedAsync(caller.TenantId(), position, limit ?? 100, cancellationToken: ct);
-    var source = $"{http.Request.Scheme}://{http.Request.Host}/api/feed";
-    return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, store.Options.Events, source)).ToList(), page.Next.ToString()));
+    var page = await store.ReadTenantFeedAsync(caller.TenantId(), position, size, cancellationToken: ct);
+    return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, store.Options, CloudEvent.FeedSource)).ToList(), page.Next.ToString()));
 })
 // A page of events discloses clinical records; an empty one, which a caught-up poller reads over and over, does not.
 .AuditsAccess("feed", (http, value) => value is FeedPage { Events.Count: > 0 } page ? new AccessedRecord($"{http.Request.Query["after"]}..{page.Next}", page.ClientIds()) : null)
 .RequireAuthorization(policy => policy.RequireRole(Roles.Integration, Roles.Manager))
+.Produces<FeedPage>()
+.ProducesValidationProblem()
+.ProducesProblem(StatusCodes.Status401Unauthorized)
+.ProducesProblem(StatusCodes.Status403Forbidden)
 .WithTags("Feed")
 .WithName("ReadFeed")
 .WithSummary("The tenant's events as CloudEvents, oldest first; pass `next` back as `after` until it comes back unchanged.")

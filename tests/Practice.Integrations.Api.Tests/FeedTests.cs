@@ -42,7 +42,7 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
             Assert.Equal(stored[i].StreamId, cloudEvent.GetProperty("subject").GetString());
             Assert.Equal(stored[i].Timestamp, cloudEvent.GetProperty("time").GetDateTimeOffset());
             Assert.Equal("application/json", cloudEvent.GetProperty("datacontenttype").GetString());
-            Assert.EndsWith("/api/feed", cloudEvent.GetProperty("source").GetString(), StringComparison.Ordinal);
+            Assert.Equal("urn:practice:feed", cloudEvent.GetProperty("source").GetString());
         }
         // Pin the stored names too, so a renamed registration cannot pass by changing both sides.
         Assert.Equal("practice.client-registered", page.Events[0].GetProperty("type").GetString());
@@ -197,6 +197,51 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         Assert.Equal((clientId, 5), (sold.GetProperty("clientId").GetGuid(), sold.GetProperty("sessions").GetInt32()));
     }
 
+    // Source and id identify an event: the host a caller used must not make the same event another.
+    [Fact]
+    public async Task An_events_source_does_not_depend_on_the_host_it_was_read_through()
+    {
+        var tenant = IntegrationsApi.NewTenant();
+        var clientId = Guid.NewGuid();
+        await api.StartStreamAsync(tenant, Client.StreamId(clientId), Client.StreamType,
+            new ClientRegistered(clientId, "Ada Lovelace", new DateOnly(1990, 4, 1), new Contact(null, null), At));
+        var integration = api.As(tenant, Roles.Integration);
+        var first = await IntegrationsApi.WaitForFeedAsync(integration, expected: 1);
+
+        var other = api.As(tenant, Roles.Integration);
+        other.BaseAddress = new Uri("http://feed.partner.example/");
+        var second = await IntegrationsApi.ReadFeedAsync(other);
+
+        Assert.Equal(first.Events[0].GetProperty("source").GetString(), second.Events[0].GetProperty("source").GetString());
+    }
+
+    // An event stored before a field existed reads with it null; the page must still be written, and the feed go on.
+    [Fact]
+    public async Task An_event_stored_without_a_field_added_since_is_served_with_it_null_and_the_feed_goes_on()
+    {
+        var tenant = IntegrationsApi.NewTenant();
+        var clientId = Guid.NewGuid();
+        await using var older = await Practice.Testing.TestDatabase.CreateStoreAsync(api.Schema, options =>
+            options.Events.Register<ClientRegisteredBeforeNames>("client-registered"));
+        await using (var session = older.OpenSession(tenant))
+        {
+            session.StartStream(Client.StreamId(clientId), Client.StreamType, new ClientRegisteredBeforeNames(clientId, new DateOnly(1990, 4, 1)));
+            await session.SaveChangesAsync();
+        }
+        await using (var session = api.Store.OpenSession(tenant))
+        {
+            session.Append(Client.StreamId(clientId), Client.StreamType, 1, new ConsentGranted(clientId, ConsentScope.Treatment, Written: true, GuardianName: null, At));
+            await session.SaveChangesAsync();
+        }
+
+        var page = await IntegrationsApi.WaitForFeedAsync(api.As(tenant, Roles.Integration), expected: 2);
+
+        Assert.Equal(["practice.client-registered", "practice.consent-granted"], page.Events.Select(e => e.GetProperty("type").GetString()));
+        var registered = page.Events[0].GetProperty("data");
+        Assert.Equal(JsonValueKind.Null, registered.GetProperty("name").ValueKind);
+        Assert.Equal(clientId, registered.GetProperty("clientId").GetGuid());
+    }
+
     [Fact]
     public async Task No_token_is_unauthorized()
     {
@@ -238,6 +283,19 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         var client = api.As(IntegrationsApi.NewTenant(), Roles.Integration);
 
         await client.GetAsync(new Uri($"/api/feed?limit={limit}", UriKind.Relative))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "limit");
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("99999999999")]
+    [InlineData("-5")]
+    [InlineData("1.5")]
+    public async Task A_limit_that_is_not_a_whole_number_in_range_is_a_400_naming_limit(string limit)
+    {
+        var client = api.As(IntegrationsApi.NewTenant(), Roles.Integration);
+
+        await client.GetAsync(new Uri($"/api/feed?limit={Uri.EscapeDataString(limit)}", UriKind.Relative))
             .ShouldBeProblem(HttpStatusCode.BadRequest, "limit");
     }
 
@@ -289,3 +347,6 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
     private static string[] PropertyNames(JsonElement element) =>
         [.. element.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
 }
+
+/// <summary>ClientRegistered as an older version wrote it: no name, contact or registration time yet.</summary>
+public sealed record ClientRegisteredBeforeNames(Guid ClientId, DateOnly DateOfBirth);
