@@ -13,8 +13,7 @@ public sealed record CloudEvent(
     [property: JsonPropertyName("time")] DateTimeOffset Time,
     [property: JsonPropertyName("subject")] string Subject,
     [property: JsonPropertyName("datacontenttype")] string DataContentType,
-    [property: JsonPropertyName("data")] JsonElement Data,
-    [property: JsonPropertyName("sequence")] string Sequence)
+    [property: JsonPropertyName("data")] JsonElement Data)
 {
     /// <summary>
     /// Source and id identify an event in CloudEvents, so the source is one name, not the host a caller happened to use.
@@ -34,7 +33,7 @@ public sealed record CloudEvent(
         var type = stored.Data is JsonElement ? stored.TypeName : options.Events.CurrentName(stored.TypeName);
         var data = stored.Data as JsonElement? ?? JsonSerializer.SerializeToElement(stored.Data, stored.Data.GetType(), options.Json);
         return new CloudEvent("1.0", stored.Id.ToString(), source, $"practice.{type}", stored.Timestamp, stored.StreamId,
-            "application/json", data, Practice.EventStore.Projections.ProjectionPosition.Of(stored).ToString());
+            "application/json", data);
     }
 }
 

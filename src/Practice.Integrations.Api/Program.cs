@@ -8,24 +8,28 @@ using Practice.ServiceDefaults;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPracticeDefaults("practice-integrations", options => PracticeEventTypes.Register(options.Events));
 
+builder.Services.AddSingleton<FeedCursor>();
+
 var app = builder.Build();
 app.UsePracticeDefaults();
 
 // Bound as text, so that "abc" or a number past int's range is the same 400 naming limit as 0 or 1001.
-app.MapGet("/api/feed", async (string? after, string? limit, ClaimsPrincipal caller, StreamStore store, CancellationToken ct) =>
+app.MapGet("/api/feed", async (string? after, string? limit, ClaimsPrincipal caller, StreamStore store, FeedCursor cursors, CancellationToken ct) =>
 {
+    var tenantId = caller.TenantId();
     var position = ProjectionPosition.Start;
-    if (after is not null && !ProjectionPosition.TryParse(after, out position))
+    // A cursor in clear ("tx.seq") is what versions before sealed cursors returned: still read, never returned.
+    if (after is not null && !cursors.TryOpen(tenantId, after, out position) && !ProjectionPosition.TryParse(after, out position))
     {
-        return Problems.Validation("after", "'after' must be a cursor returned by this feed.");
+        return Problems.Validation("after", "'after' must be a cursor this feed returned to this clinic.");
     }
     var size = 100;
     if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > 1000))
     {
         return Problems.Validation("limit", "'limit' is a whole number between 1 and 1000.");
     }
-    var page = await store.ReadTenantFeedAsync(caller.TenantId(), position, size, cancellationToken: ct);
-    return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, store.Options, CloudEvent.FeedSource)).ToList(), page.Next.ToString()));
+    var page = await store.ReadTenantFeedAsync(tenantId, position, size, cancellationToken: ct);
+    return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, store.Options, CloudEvent.FeedSource)).ToList(), cursors.Seal(tenantId, page.Next)));
 })
 // A page of events discloses clinical records; an empty one, which a caught-up poller reads over and over, does not.
 .AuditsAccess("feed", (http, value) => value is FeedPage { Events.Count: > 0 } page ? new AccessedRecord($"{http.Request.Query["after"]}..{page.Next}", page.ClientIds()) : null)

@@ -12,6 +12,9 @@ public sealed class PracticeSettings
     public string Schema { get; set; } = "practice";
     public JwtSettings Jwt { get; set; } = new();
 
+    /// <summary>Seals the Integrations feed's cursors; unset, a key is derived from <see cref="JwtSettings.SigningKey"/>.</summary>
+    public string? FeedCursorKey { get; set; }
+
     /// <summary>Whether this host runs the projection daemon (leader election makes several safe).</summary>
     public bool RunDaemon { get; set; } = true;
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Practice.Domain.Clients;
 using Practice.Domain.Scheduling;
 using Practice.Domain.Staff;
+using Microsoft.Extensions.DependencyInjection;
 using Practice.EventStore.Projections;
 using Practice.Integrations.Api.Tests.Infrastructure;
 using Practice.Projections;
@@ -140,15 +141,16 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         await RegisterClientAsync(busy, "Busy one");
         await RegisterClientAsync(busy, "Busy two");
         var busyEvents = await IntegrationsApi.WaitForFeedAsync(api.As(busy, Roles.Integration), expected: 2);
-        var lastBusy = busyEvents.Events[^1].GetProperty("sequence").GetString();
-        var quiet = api.As(IntegrationsApi.NewTenant(), Roles.Integration);
+        var lastBusyStream = await api.FetchStreamAsync(busy, busyEvents.Events[^1].GetProperty("subject").GetString()!);
+        var lastBusy = ProjectionPosition.Of(lastBusyStream[^1]);
+        var quietTenant = IntegrationsApi.NewTenant();
+        var quiet = api.As(quietTenant, Roles.Integration);
 
         var page = await IntegrationsApi.ReadFeedAsync(quiet);
 
         Assert.Empty(page.Events);
-        Assert.True(ProjectionPosition.TryParse(page.Next, out var next));
-        Assert.True(ProjectionPosition.TryParse(lastBusy, out var lastBusyPosition));
-        Assert.True(next >= lastBusyPosition, $"next '{page.Next}' did not move past the other tenant's last event at '{lastBusy}'.");
+        Assert.True(Cursors.TryOpen(quietTenant, page.Next, out var next), $"'{page.Next}' is not a cursor of this feed.");
+        Assert.True(next >= lastBusy, $"next {next} did not move past the other tenant's last event at {lastBusy}.");
         var caughtUp = await IntegrationsApi.ReadFeedAsync(quiet, page.Next);
         Assert.Empty(caughtUp.Events);
         Assert.Equal(page.Next, caughtUp.Next);
@@ -260,7 +262,48 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         // A tenant with no events: an empty page, whose cursor may have moved past other tenants' events.
         var page = await IntegrationsApi.ReadFeedAsync(client);
         Assert.Empty(page.Events);
-        Assert.True(ProjectionPosition.TryParse(page.Next, out _), $"'{page.Next}' is not a cursor.");
+        Assert.False(string.IsNullOrEmpty(page.Next));
+    }
+
+    // Positions are global: in clear, a cursor would tell one clinic how many events the others write.
+    [Fact]
+    public async Task A_cursor_tells_nothing_of_other_tenants_and_opens_only_for_its_own()
+    {
+        var mine = IntegrationsApi.NewTenant();
+        var theirs = IntegrationsApi.NewTenant();
+        await RegisterClientAsync(mine, "Mine");
+        await RegisterClientAsync(theirs, "Theirs");
+        var page = await IntegrationsApi.WaitForFeedAsync(api.As(mine, Roles.Integration), expected: 1);
+
+        Assert.False(ProjectionPosition.TryParse(page.Next, out _), $"'{page.Next}' is a position in clear.");
+        Assert.DoesNotContain("sequence", PropertyNames(page.Events[0]));
+        await api.As(theirs, Roles.Integration).GetAsync(new Uri($"/api/feed?after={Uri.EscapeDataString(page.Next)}", UriKind.Relative))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "after");
+        // One position, one cursor: reading on from it again gives the very same text, which is how a poller knows it is caught up.
+        var again = await IntegrationsApi.ReadFeedAsync(api.As(mine, Roles.Integration), page.Next);
+        var onceMore = await IntegrationsApi.ReadFeedAsync(api.As(mine, Roles.Integration), again.Next);
+        Assert.Equal(again.Next, onceMore.Next);
+    }
+
+    [Fact]
+    public async Task A_cursor_in_clear_from_an_earlier_version_still_reads_on_and_gets_a_sealed_one_back()
+    {
+        var tenant = IntegrationsApi.NewTenant();
+        await RegisterClientAsync(tenant, "Before");
+        var first = await IntegrationsApi.WaitForFeedAsync(api.As(tenant, Roles.Integration), expected: 1);
+        Assert.True(Cursors.TryOpen(tenant, first.Next, out var position));
+        await RegisterClientAsync(tenant, "After");
+
+        var clear = position.ToString();
+        var page = await IntegrationsApi.ReadFeedAsync(api.As(tenant, Roles.Integration), clear);
+        for (var tries = 0; page.Events.Count == 0 && tries < 100; tries++)
+        {
+            await Task.Delay(100);
+            page = await IntegrationsApi.ReadFeedAsync(api.As(tenant, Roles.Integration), clear);
+        }
+
+        Assert.Equal(["Client registered: After"], page.Events.Select(e => $"Client registered: {e.GetProperty("data").GetProperty("name").GetString()}"));
+        Assert.True(Cursors.TryOpen(tenant, page.Next, out _));
     }
 
     [Theory]
@@ -335,6 +378,8 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         }
         Assert.Equal([($"integration@{tenant}", "integration", "feed", $"..{page.Next}", client.ToString())], logged);
     }
+
+    private FeedCursor Cursors => api.Services.GetRequiredService<FeedCursor>();
 
     private async Task<Guid> RegisterClientAsync(string tenant, string name)
     {
