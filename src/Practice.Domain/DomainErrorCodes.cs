@@ -48,6 +48,9 @@ public static class DomainErrorCodes
     public const string NoteNotSigned = "note-not-signed";
     public const string TooEarly = "too-early";
 
+    // The appointment's time has come or gone: what is left is a no-show (or, for a late change, a cancellation).
+    public const string TooLate = "too-late";
+
     public static IReadOnlySet<string> Conflicts { get; } =
         new HashSet<string>(StringComparer.Ordinal) { AlreadyExists, DoubleBooking, StatusConflict, NoteAlreadySigned };
 }

@@ -46,7 +46,7 @@ public static class SchedulingEndpoints
             return RescheduleAppointmentHandler.Decide(c, appointment, location,
                 await ctx.LoadAsync<Therapist>(Therapist.StreamId(appointment.TherapistId), ct),
                 await ctx.LoadAsync<TherapistDay>(TherapistDay.StreamId(appointment.TherapistId, day), ct),
-                await ctx.LoadAsync<RoomDay>(RoomDay.StreamId(appointment.RoomId, day), ct), scheduling);
+                await ctx.LoadAsync<RoomDay>(RoomDay.StreamId(appointment.RoomId, day), ct), scheduling, cancellation);
         })
         .Handle<ConfirmAppointment, Appointment>(c => Appointment.StreamId(c.AppointmentId), ConfirmAppointmentHandler.Decide)
         .Handle<CheckIn, Appointment>(c => Appointment.StreamId(c.AppointmentId), CheckInHandler.Decide)

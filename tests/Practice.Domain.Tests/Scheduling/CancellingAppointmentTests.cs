@@ -20,6 +20,22 @@ public sealed class CancellingAppointmentTests
         new RoomSlotReleased(RoomId, Day, AppointmentId),
     ];
 
+    // A client who has not come by the start is a no-show (100 %), not a late cancellation (50 %).
+    [Fact]
+    public void Refuses_a_clients_cancellation_once_the_appointment_has_started() =>
+        Given<Appointment>(Booked())
+            .When(Cancel(Start))
+            .ThenRejects(DomainErrorCodes.TooLate);
+
+    [Fact]
+    public void Takes_the_clinics_cancellation_after_the_start_without_a_fee()
+    {
+        var decision = Cancel(Start.AddMinutes(10), by: CancelledBy.Clinic)(Build<Appointment>(Booked()));
+
+        Assert.Null(decision.Error);
+        Assert.Contains(decision.Streams.SelectMany(s => s.Events), e => e is AppointmentCancelled { FeePercent: 0, CancelledBy: CancelledBy.Clinic });
+    }
+
     [Fact]
     public void Cancels_early_without_a_fee_and_frees_the_slots() =>
         Given<Appointment>(Booked())

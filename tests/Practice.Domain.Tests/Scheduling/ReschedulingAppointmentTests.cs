@@ -16,7 +16,7 @@ public sealed class ReschedulingAppointmentTests
         DateTimeOffset start, DateTimeOffset? now = null, TherapistDay? therapistDay = null, RoomDay? roomDay = null) =>
         appointment => RescheduleAppointmentHandler.Decide(
             new(AppointmentId, start, now ?? Now), appointment, Downtown, Ana,
-            therapistDay ?? TherapistDay.Initial, roomDay ?? RoomDay.Initial, SchedulingPolicy.Default);
+            therapistDay ?? TherapistDay.Initial, roomDay ?? RoomDay.Initial, SchedulingPolicy.Default, CancellationPolicy.Default);
 
     [Fact]
     public void Moves_to_another_day_releasing_the_old_slots() =>
@@ -106,8 +106,30 @@ public sealed class ReschedulingAppointmentTests
     [Fact]
     public void Refuses_less_notice_than_the_policy_asks() =>
         Given<Appointment>(Booked())
-            .When(Reschedule(Wednesday, now: Wednesday.AddHours(-1)))
+            .When(Reschedule(Start.AddDays(-2).AddHours(1), now: Start.AddDays(-2)))
             .ThenRejects(DomainErrorCodes.NoticeTooShort, "start");
+
+    // Moving it three weeks out the evening before would turn a late cancellation's fee into none.
+    [Fact]
+    public void Refuses_to_move_an_appointment_inside_the_late_cancellation_window() =>
+        Given<Appointment>(Booked())
+            .When(Reschedule(Wednesday, now: Start.AddHours(-24).AddMinutes(1)))
+            .ThenRejects(DomainErrorCodes.TooLate);
+
+    [Fact]
+    public void Refuses_to_move_an_appointment_whose_start_has_passed() =>
+        Given<Appointment>(Booked())
+            .When(Reschedule(Wednesday, now: Start.AddMinutes(20)))
+            .ThenRejects(DomainErrorCodes.TooLate);
+
+    [Fact]
+    public void Moves_an_appointment_just_outside_the_late_window()
+    {
+        var decision = Reschedule(Wednesday, now: Start.AddHours(-24))(Build<Appointment>(Booked()));
+
+        Assert.Null(decision.Error);
+        Assert.Contains(decision.Streams.SelectMany(s => s.Events), e => e is AppointmentRescheduled { Start: var start } && start == Wednesday);
+    }
 
     [Fact]
     public void Refuses_moving_dry_needling_past_the_credentials_expiry() =>

@@ -45,6 +45,22 @@ public sealed class CancellingAppointmentTests(OperationsApi api) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_client_who_has_not_come_by_the_start_is_a_no_show_not_a_cancellation()
+    {
+        var (tenant, id) = await BookTodayAt12Async();
+        api.Clock.Set(Bookings.Monday0600.AddHours(6).AddMinutes(5));
+        var frontDesk = api.As(tenant, Roles.FrontDesk);
+
+        await frontDesk.PostJsonAsync($"/api/appointments/{id}/cancel", new { cancelledBy = "client", reason = "overslept" })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, code: "too-late");
+        Assert.Equal("booked", await StatusAsync(tenant, id));
+
+        api.Clock.Set(Bookings.Monday0600.AddHours(6).AddMinutes(20));
+        await frontDesk.PostJsonAsync($"/api/appointments/{id}/no-show", new { }).ShouldBe(HttpStatusCode.OK);
+        Assert.Equal("noshow", await StatusAsync(tenant, id));
+    }
+
+    [Fact]
     public async Task Illness_waives_the_late_fee()
     {
         var (tenant, id) = await BookTodayAt12Async();

@@ -35,6 +35,20 @@ public sealed class ReschedulingAppointmentTests(OperationsApi api) : IClassFixt
         Assert.Equal("booked", appointment.GetProperty("status").GetString());
     }
 
+    // Moved weeks out the day before, a late cancellation would have cost nothing: inside 24 hours it is cancel and book.
+    [Fact]
+    public async Task An_appointment_inside_the_late_cancellation_window_is_not_moved_but_cancelled()
+    {
+        var (tenant, _, frontDesk, id) = await BookTomorrowAt10Async();
+        api.Clock.Set(Bookings.Monday0600.AddHours(5));
+
+        await RescheduleAsync(frontDesk, id, api.Tomorrow(10).AddDays(21)).ShouldBeProblem(HttpStatusCode.UnprocessableEntity, code: "too-late");
+
+        var appointment = await api.AppointmentAsync(tenant, id);
+        Assert.Equal(api.Tomorrow(10), appointment.GetProperty("start").GetDateTimeOffset());
+        await frontDesk.PostJsonAsync($"/api/appointments/{id}/cancel", new { cancelledBy = "client", reason = "moving it" }).ShouldBe(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task The_old_time_is_released_for_another_booking()
     {

@@ -22,6 +22,12 @@ public static class CancelAppointmentHandler
             return error;
         }
 
+        // A client who has not come by the start did not cancel: that is a no-show, with its own fee.
+        if (command.CancelledBy == CancelledBy.Client && command.Now >= appointment.Start)
+        {
+            return Decision.Reject(DomainErrorCodes.TooLate, "The appointment has started: a client who did not come is a no-show.");
+        }
+
         // Only a client's late cancellation costs a fee; the clinic cancelling never does.
         var late = appointment.Start - command.Now < policy.LateWindow;
         var (fee, waiver) = Fees.Charge(late && command.CancelledBy == CancelledBy.Client, policy.LateCancellationFeePercent, command.WaiveFeeReason);

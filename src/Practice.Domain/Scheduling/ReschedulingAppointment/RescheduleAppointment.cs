@@ -11,6 +11,7 @@ public static class RescheduleAppointmentHandler
     // therapistDay and roomDay: the day streams of the NEW start (location.LocalDateOf(command.Start)).
     // The old day's slots are released by appending to the streams named from appointment.Day; releasing
     // never conflicts, so those need no loaded state (append them without an expected version).
+    // Inside the late window a move would be a free late cancellation: it goes through cancelling (fee or waiver) and booking.
     public static Decision Decide(
         RescheduleAppointment command,
         Appointment appointment,
@@ -18,7 +19,8 @@ public static class RescheduleAppointmentHandler
         Therapist therapist,
         TherapistDay therapistDay,
         RoomDay roomDay,
-        SchedulingPolicy policy)
+        SchedulingPolicy policy,
+        CancellationPolicy cancellation)
     {
         if (!appointment.Exists)
         {
@@ -28,6 +30,12 @@ public static class RescheduleAppointmentHandler
         if (appointment.Status != AppointmentStatus.Booked)
         {
             return Decision.Reject(DomainErrorCodes.StatusConflict, $"A {appointment.Status} appointment cannot be rescheduled.");
+        }
+
+        if (appointment.Start - command.Now < cancellation.LateWindow)
+        {
+            return Decision.Reject(DomainErrorCodes.TooLate,
+                $"The appointment starts within {cancellation.LateWindow.TotalHours:0} hours: cancel it (a late cancellation) and book again.");
         }
 
         // The window first: a start far out of range cannot even be added up.
