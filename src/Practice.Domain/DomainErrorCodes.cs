@@ -42,6 +42,9 @@ public static class DomainErrorCodes
     public const string ConsentNotGranted = "consent-not-granted";
     public const string GuardianRequired = "guardian-required";
     public const string Contraindicated = "contraindicated";
+
+    // A contraindication that warns: the therapist must acknowledge it before treating.
+    public const string ContraindicationUnacknowledged = "contraindication-unacknowledged";
     public const string NotSessionTherapist = "not-session-therapist";
     public const string SessionCompleted = "session-completed";
     public const string SessionNotCompleted = "session-not-completed";

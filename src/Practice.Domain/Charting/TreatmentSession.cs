@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Practice.Domain.Clients;
 using Practice.Domain.Staff;
 
 namespace Practice.Domain.Charting;
@@ -49,9 +50,11 @@ public enum AdverseEventSeverity
     Severe,
 }
 
-// A session is keyed by its appointment: one appointment, at most one session.
+// A session is keyed by its appointment: one appointment, at most one session. AcknowledgedContraindications: the
+// cautions its therapist acknowledged to start it (null when there were none).
 public sealed record SessionStarted(
-    Guid AppointmentId, Guid ClientId, Guid TherapistId, Guid LocationId, Modality Modality, DateTimeOffset StartedAt) : IDomainEvent;
+    Guid AppointmentId, Guid ClientId, Guid TherapistId, Guid LocationId, Modality Modality, DateTimeOffset StartedAt,
+    IReadOnlyList<Contraindication>? AcknowledgedContraindications = null) : IDomainEvent;
 
 // SensitiveArea is what was decided when it was found; null in events recorded before it was, which the muscle list judges.
 public sealed record TriggerPointFound(

@@ -32,6 +32,7 @@ public sealed record RecordTriggerPointRequest(
     string ReferredPainRegion,
     decimal? PressurePainThresholdKpa = null,
     bool SensitiveArea = false);
+public sealed record StartSessionRequest(IReadOnlyList<Contraindication>? AcknowledgedContraindications = null);
 public sealed record ApplyTechniqueRequest(Modality Modality, string Technique, int Pressure, int Seconds, Guid? TriggerPointId = null, bool SensitiveArea = false);
 public sealed record ReportDiscomfortRequest(int Level, string? Note = null);
 public sealed record AdjustPressureRequest(int From, int To);
@@ -88,8 +89,10 @@ public static class ChartingEndpoints
         // Charting is the treating therapist's alone: the therapist id comes from the token, never the body.
         var charting = sessions.MapGroup("/{appointmentId:guid}").RequireAuthorization(policy => policy.RequireRole(Roles.Therapist));
 
-        charting.MapPost("/start", (Guid appointmentId, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
-            Chart(bus, caller, appointmentId, therapistId => new StartSession(appointmentId, therapistId, clock.GetUtcNow()), ct)).WithName("StartSession");
+        // The body is optional: only a client whose intake calls for care needs acknowledgedContraindications.
+        charting.MapPost("/start", (Guid appointmentId, StartSessionRequest? request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
+            Chart(bus, caller, appointmentId, therapistId => new StartSession(appointmentId, therapistId,
+                request?.AcknowledgedContraindications ?? [], clock.GetUtcNow()), ct)).WithName("StartSession");
 
         charting.MapPost("/trigger-points", (Guid appointmentId, RecordTriggerPointRequest r, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
         {

@@ -71,7 +71,8 @@ internal static class TimelineSummaries
             $"No-show for {First}: {Fee(e.FeePercent, e.FeeWaiverReason)}", FirstTime: e.Start, LocationId: e.LocationId),
         AppointmentFulfilled e => new(e.ClientId, e.FulfilledAt, false, "Appointment fulfilled", AppointmentId: e.AppointmentId),
 
-        SessionStarted e => new(e.ClientId, e.StartedAt, false, $"Session started: {Words(e.Modality)} with {Therapist}",
+        SessionStarted e => new(e.ClientId, e.StartedAt, false, $"Session started: {Words(e.Modality)} with {Therapist}"
+            + (e.AcknowledgedContraindications is { Count: > 0 } cautions ? $", cautions acknowledged: {string.Join(", ", cautions.Select(c => Words(c)))}" : ""),
             NameRef: e.TherapistId, NameFallback: "a therapist"),
         TriggerPointFound e => new(e.ClientId, e.FoundAt, true,
             $"Trigger point found: {Text(e.Muscle)}, {Words(e.Side)}, {Words(e.Activity)}"

@@ -12,9 +12,39 @@ namespace Practice.Domain.Tests.Charting;
 public sealed class StartingSessionTests
 {
     private static Func<TreatmentSession, Decision> StartSession(
-        object[]? appointment = null, Client? client = null, Therapist? therapist = null, Guid? therapistId = null) =>
+        object[]? appointment = null, Client? client = null, Therapist? therapist = null, Guid? therapistId = null, Contraindication[]? acknowledged = null) =>
         session => StartSessionHandler.Decide(
-            new(AppointmentId, therapistId ?? TherapistId, StartedAt), session, Build<Appointment>(appointment ?? Arrived()), client ?? Sam, therapist ?? Ana, Downtown);
+            new(AppointmentId, therapistId ?? TherapistId, acknowledged ?? [], StartedAt), session, Build<Appointment>(appointment ?? Arrived()),
+            client ?? Sam, therapist ?? Ana, Downtown);
+
+    private static Client WithIntake(params Contraindication[] contraindications) =>
+        Build<Client>([.. ClientHistory, new IntakeRecorded(ClientId, ["Neck pain"], contraindications, Now)]);
+
+    [Fact]
+    public void Refuses_deep_pressure_on_a_client_on_anticoagulants_until_the_therapist_acknowledges_it() =>
+        Given<TreatmentSession>()
+            .When(StartSession(client: WithIntake(Contraindication.Anticoagulants, Contraindication.Pregnancy), acknowledged: [Contraindication.Pregnancy]))
+            .ThenRejects(DomainErrorCodes.ContraindicationUnacknowledged, "acknowledgedContraindications");
+
+    [Fact]
+    public void Starts_once_every_caution_is_acknowledged_and_records_them() =>
+        Given<TreatmentSession>()
+            .When(StartSession(client: WithIntake(Contraindication.Pregnancy, Contraindication.Anticoagulants),
+                acknowledged: [Contraindication.Anticoagulants, Contraindication.Pregnancy]))
+            .Then(Started() with { AcknowledgedContraindications = [Contraindication.Anticoagulants, Contraindication.Pregnancy] });
+
+    // Swedish massage's light strokes are not a bruising risk; lymphedema calls for care in every modality.
+    [Fact]
+    public void Asks_only_for_the_cautions_of_the_sessions_modality() =>
+        Given<TreatmentSession>()
+            .When(StartSession(appointment: Arrived(Modality.Swedish), client: WithIntake(Contraindication.Anticoagulants)))
+            .Then(Started(Modality.Swedish));
+
+    [Fact]
+    public void Refuses_a_caution_that_applies_in_every_modality_unacknowledged() =>
+        Given<TreatmentSession>()
+            .When(StartSession(appointment: Arrived(Modality.Swedish), client: WithIntake(Contraindication.Lymphedema)))
+            .ThenRejects(DomainErrorCodes.ContraindicationUnacknowledged, "acknowledgedContraindications");
 
     [Fact]
     public void Starts_the_session_of_an_arrived_client() =>

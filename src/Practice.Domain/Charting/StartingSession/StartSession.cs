@@ -5,7 +5,8 @@ using Practice.Domain.Staff;
 
 namespace Practice.Domain.Charting.StartingSession;
 
-public sealed record StartSession(Guid AppointmentId, Guid TherapistId, DateTimeOffset Now);
+// AcknowledgedContraindications: the cautions the therapist has taken into account (see Cautions).
+public sealed record StartSession(Guid AppointmentId, Guid TherapistId, IReadOnlyList<Contraindication> AcknowledgedContraindications, DateTimeOffset Now);
 
 public static class StartSessionHandler
 {
@@ -42,7 +43,17 @@ public static class StartSessionHandler
             return error;
         }
 
+        var cautions = Cautions.Of(client, appointment.Modality);
+        var unacknowledged = cautions.Except(command.AcknowledgedContraindications).ToList();
+        if (unacknowledged.Count > 0)
+        {
+            return Decision.Reject(DomainErrorCodes.ContraindicationUnacknowledged,
+                $"The client's intake calls for care in {appointment.Modality}: {string.Join(", ", unacknowledged)}. Acknowledge each to start.",
+                "acknowledgedContraindications");
+        }
+
         return Decision.Accept(new SessionStarted(
-            command.AppointmentId, appointment.ClientId, appointment.TherapistId, appointment.LocationId, appointment.Modality, command.Now));
+            command.AppointmentId, appointment.ClientId, appointment.TherapistId, appointment.LocationId, appointment.Modality, command.Now,
+            cautions.Count > 0 ? cautions : null));
     }
 }

@@ -1,0 +1,46 @@
+using System.Net;
+using Practice.Operations.Api.Tests.Fixtures;
+using Practice.Operations.Api.Tests.Infrastructure;
+using Practice.Operations.Api.Tests.Scheduling;
+
+namespace Practice.Operations.Api.Tests.Charting;
+
+// Contraindications that warn: the session starts once its therapist acknowledges each, and the record says so.
+public sealed class CautionsTests(OperationsApi api) : IClassFixture<OperationsApi>
+{
+    [Fact]
+    public async Task A_session_starts_only_once_the_therapist_acknowledges_the_intakes_cautions()
+    {
+        api.Clock.Set(Bookings.Monday0600);
+        var tenant = Bookings.NewTenant();
+        var appointment = await api.BookAndCheckInAsync(tenant, await api.ArrangeClinicAsync(tenant), modality: "deep-tissue");
+        await appointment.RecordIntakeAsync("pregnancy", "anticoagulants").ShouldBe(HttpStatusCode.OK);
+        var before = await api.CountEventsAsync();
+
+        await appointment.StartAsync().ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "acknowledgedContraindications", "contraindication-unacknowledged");
+        await appointment.Therapist.PostJsonAsync(appointment.Url("/start"), new { acknowledgedContraindications = new[] { "pregnancy" } })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "acknowledgedContraindications", "contraindication-unacknowledged");
+        await appointment.Therapist.PostJsonAsync(appointment.Url("/start"), new { acknowledgedContraindications = new[] { "not-a-contraindication" } })
+            .ShouldBeProblem(HttpStatusCode.BadRequest);
+        Assert.Equal(before, await api.CountEventsAsync());
+
+        await appointment.Therapist.PostJsonAsync(appointment.Url("/start"), new { acknowledgedContraindications = new[] { "anticoagulants", "pregnancy" } })
+            .ShouldBe(HttpStatusCode.OK);
+
+        await api.WaitForViewsAsync();
+        var timeline = await (await appointment.Therapist.GetAsync($"/api/clients/{appointment.Clinic.ClientId}/timeline").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Contains(timeline.GetProperty("entries").EnumerateArray(), e =>
+            e.GetProperty("summary").GetString()!.EndsWith(", cautions acknowledged: anticoagulants, pregnancy", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_session_without_cautions_starts_with_no_body_at_all()
+    {
+        api.Clock.Set(Bookings.Monday0600);
+        var tenant = Bookings.NewTenant();
+        var appointment = await api.BookAndCheckInAsync(tenant, await api.ArrangeClinicAsync(tenant));
+
+        using var empty = new HttpRequestMessage(HttpMethod.Post, appointment.Url("/start"));
+        await appointment.Therapist.SendAsync(empty).ShouldBe(HttpStatusCode.OK);
+    }
+}
