@@ -26,6 +26,10 @@ public sealed class FeedCursor
         ArgumentNullException.ThrowIfNull(settings);
         // Unset, it is derived from the token signing key under its own label, so no second secret is needed to start.
         var secret = Encoding.UTF8.GetBytes(settings.FeedCursorKey ?? settings.Jwt.SigningKey);
+        if (secret.Length < 32)
+        {
+            throw new InvalidOperationException("Practice__FeedCursorKey must be at least 32 bytes when set.");
+        }
         _encryptionKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: Encoding.UTF8.GetBytes("practice feed cursor v1 encryption"));
         _nonceKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, secret, 32, info: Encoding.UTF8.GetBytes("practice feed cursor v1 nonce"));
     }

@@ -11,6 +11,8 @@ builder.AddPracticeDefaults("practice-integrations", options => PracticeEventTyp
 builder.Services.AddSingleton<FeedCursor>();
 
 var app = builder.Build();
+// Built now, so a bad cursor key stops the host at start rather than failing its first read.
+app.Services.GetRequiredService<FeedCursor>();
 app.UsePracticeDefaults();
 
 // Bound as text, so that "abc" or a number past int's range is the same 400 naming limit as 0 or 1001.
@@ -18,13 +20,13 @@ app.MapGet("/api/feed", async (string? after, string? limit, ClaimsPrincipal cal
 {
     var tenantId = caller.TenantId();
     var position = ProjectionPosition.Start;
-    // A cursor in clear ("tx.seq") is what versions before sealed cursors returned: still read, never returned.
-    if (after is not null && !cursors.TryOpen(tenantId, after, out position) && !ProjectionPosition.TryParse(after, out position))
+    // Only sealed cursors: one in clear ("tx.seq", as earlier versions returned) would let a caller probe the global order.
+    if (after is not null && !cursors.TryOpen(tenantId, after, out position))
     {
         return Problems.Validation("after", "'after' must be a cursor this feed returned to this clinic.");
     }
     var size = 100;
-    if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > 1000))
+    if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > 1000))
     {
         return Problems.Validation("limit", "'limit' is a whole number between 1 and 1000.");
     }
