@@ -27,6 +27,9 @@ public static class Cautions
         _ => Everywhere,
     };
 
+    /// <summary>As the API spells it (kebab-case), so a caller can send back what the refusal names.</summary>
+    public static string Name(Contraindication contraindication) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(contraindication.ToString());
+
     /// <summary>The client's contraindications that call for care in this modality, in a stable order.</summary>
     public static IReadOnlyList<Contraindication> Of(Client client, Modality modality) =>
         [.. For(modality).Where(client.Contraindications.Contains).Order()];

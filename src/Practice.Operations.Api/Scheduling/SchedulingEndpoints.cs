@@ -17,7 +17,7 @@ using Practice.ServiceDefaults;
 namespace Practice.Operations.Api.Scheduling;
 
 public sealed record BookAppointmentRequest(Guid LocationId, Guid RoomId, Guid TherapistId, Guid ClientId, Modality Modality, DateTimeOffset Start, int DurationMinutes);
-public sealed record RescheduleAppointmentRequest(DateTimeOffset Start);
+public sealed record RescheduleAppointmentRequest(DateTimeOffset Start, CancelledBy RequestedBy = CancelledBy.Client);
 // Optional fields need a default: the JSON options require every constructor parameter without one.
 public sealed record CancelAppointmentRequest(CancelledBy CancelledBy, string Reason, string? WaiveFeeReason = null);
 public sealed record MarkNoShowRequest(string? WaiveFeeReason = null);
@@ -72,7 +72,7 @@ public static class SchedulingEndpoints
         }).WithName("BookAppointment");
 
         appointments.MapPost("/{appointmentId:guid}/reschedule", (Guid appointmentId, RescheduleAppointmentRequest request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
-            Send(bus, caller, appointmentId, new RescheduleAppointment(appointmentId, request.Start, clock.GetUtcNow()), ct)).WithName("RescheduleAppointment");
+            Send(bus, caller, appointmentId, new RescheduleAppointment(appointmentId, request.Start, request.RequestedBy, clock.GetUtcNow()), ct)).WithName("RescheduleAppointment");
         appointments.MapPost("/{appointmentId:guid}/confirm", (Guid appointmentId, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             Send(bus, caller, appointmentId, new ConfirmAppointment(appointmentId, clock.GetUtcNow()), ct)).WithName("ConfirmAppointment");
         appointments.MapPost("/{appointmentId:guid}/check-in", (Guid appointmentId, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>

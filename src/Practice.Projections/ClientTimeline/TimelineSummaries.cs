@@ -80,7 +80,7 @@ internal static class TimelineSummaries
             + (e.TautBand ? ", taut band" : "")
             + (e.LocalTwitchResponse ? ", local twitch response" : "")
             + (e.PressurePainThresholdKpa is { } kpa ? $", pressure pain threshold {Number(kpa)} kPa" : "")
-            + (e.SensitiveArea == true ? ", in a sensitive area" : "")),
+            + (e.SensitiveArea ?? SensitiveAreas.Includes(e.Muscle) ? ", in a sensitive area" : "")),
         TechniqueApplied e => new(e.ClientId, e.AppliedAt, true,
             $"Technique applied: {Text(e.Technique)} ({Words(e.Modality)}), pressure {e.Pressure}/5 for {Duration(e.Seconds)}"
             + (e.TriggerPointId is null ? "" : " on a trigger point") + (e.SensitiveArea ? ", in a sensitive area" : "")),

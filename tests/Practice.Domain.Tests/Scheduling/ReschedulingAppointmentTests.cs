@@ -13,9 +13,9 @@ public sealed class ReschedulingAppointmentTests
     private static readonly DateOnly WednesdayDay = new(2026, 1, 14);
 
     private static Func<Appointment, Decision> Reschedule(
-        DateTimeOffset start, DateTimeOffset? now = null, TherapistDay? therapistDay = null, RoomDay? roomDay = null) =>
+        DateTimeOffset start, DateTimeOffset? now = null, TherapistDay? therapistDay = null, RoomDay? roomDay = null, CancelledBy by = CancelledBy.Client) =>
         appointment => RescheduleAppointmentHandler.Decide(
-            new(AppointmentId, start, now ?? Now), appointment, Downtown, Ana,
+            new(AppointmentId, start, by, now ?? Now), appointment, Downtown, Ana,
             therapistDay ?? TherapistDay.Initial, roomDay ?? RoomDay.Initial, SchedulingPolicy.Default, CancellationPolicy.Default);
 
     [Fact]
@@ -115,6 +115,15 @@ public sealed class ReschedulingAppointmentTests
         Given<Appointment>(Booked())
             .When(Reschedule(Wednesday, now: Start.AddHours(-24).AddMinutes(1)))
             .ThenRejects(DomainErrorCodes.TooLate);
+
+    [Fact]
+    public void Moves_an_appointment_inside_the_late_window_when_the_clinic_asks()
+    {
+        var decision = Reschedule(Wednesday, now: Start.AddHours(-3), by: CancelledBy.Clinic)(Build<Appointment>(Booked()));
+
+        Assert.Null(decision.Error);
+        Assert.Contains(decision.Streams.SelectMany(s => s.Events), e => e is AppointmentRescheduled { Start: var start } && start == Wednesday);
+    }
 
     [Fact]
     public void Refuses_to_move_an_appointment_whose_start_has_passed() =>

@@ -48,7 +48,7 @@ public static class StartSessionHandler
         if (unacknowledged.Count > 0)
         {
             return Decision.Reject(DomainErrorCodes.ContraindicationUnacknowledged,
-                $"The client's intake calls for care in {appointment.Modality}: {string.Join(", ", unacknowledged)}. Acknowledge each to start.",
+                $"The client's intake calls for care in this modality: {string.Join(", ", unacknowledged.Select(Cautions.Name))}. Acknowledge each to start.",
                 "acknowledgedContraindications");
         }
 

@@ -4,14 +4,15 @@ using Practice.Domain.Staff;
 namespace Practice.Domain.Scheduling.ReschedulingAppointment;
 
 // Moves the appointment to a new start, keeping its length, therapist and room.
-public sealed record RescheduleAppointment(Guid AppointmentId, DateTimeOffset Start, DateTimeOffset Now);
+// RequestedBy: a move the clinic asks for (a therapist off sick, the desk's own slip) costs the client nothing, so it may be late.
+public sealed record RescheduleAppointment(Guid AppointmentId, DateTimeOffset Start, CancelledBy RequestedBy, DateTimeOffset Now);
 
 public static class RescheduleAppointmentHandler
 {
     // therapistDay and roomDay: the day streams of the NEW start (location.LocalDateOf(command.Start)).
     // The old day's slots are released by appending to the streams named from appointment.Day; releasing
     // never conflicts, so those need no loaded state (append them without an expected version).
-    // Inside the late window a move would be a free late cancellation: it goes through cancelling (fee or waiver) and booking.
+    // Inside the late window a client's move would be a free late cancellation: it goes through cancelling (fee or waiver) and booking.
     public static Decision Decide(
         RescheduleAppointment command,
         Appointment appointment,
@@ -32,10 +33,10 @@ public static class RescheduleAppointmentHandler
             return Decision.Reject(DomainErrorCodes.StatusConflict, $"A {appointment.Status} appointment cannot be rescheduled.");
         }
 
-        if (appointment.Start - command.Now < cancellation.LateWindow)
+        if (command.RequestedBy == CancelledBy.Client && appointment.Start - command.Now < cancellation.LateWindow)
         {
             return Decision.Reject(DomainErrorCodes.TooLate,
-                $"The appointment starts within {cancellation.LateWindow.TotalHours:0} hours: cancel it (a late cancellation) and book again.");
+                $"The appointment starts within {cancellation.LateWindow.TotalHours:0} hours: a client's change is a late cancellation and a new booking.");
         }
 
         // The window first: a start far out of range cannot even be added up.
