@@ -84,7 +84,8 @@ public sealed record TechniqueApplied(
     int Seconds,
     Guid? TriggerPointId,
     DateTimeOffset AppliedAt,
-    bool SensitiveArea = false) : IDomainEvent;
+    bool SensitiveArea = false,
+    IReadOnlyList<Contraindication>? AcknowledgedContraindications = null) : IDomainEvent;
 
 public sealed record DiscomfortReported(Guid AppointmentId, Guid ClientId, Guid TherapistId, int Level, string? Note, DateTimeOffset ReportedAt) : IDomainEvent;
 
@@ -134,12 +135,13 @@ public sealed record TreatmentSession(
     DateTimeOffset? NoteDueBy,
     bool NoteSigned,
     bool NoteFlaggedOverdue,
-    ImmutableHashSet<Guid> AmendmentIds) : IState<TreatmentSession>
+    ImmutableHashSet<Guid> AmendmentIds,
+    ImmutableHashSet<Contraindication> AcknowledgedContraindications) : IState<TreatmentSession>
 {
     public static readonly TimeSpan NoteDeadline = TimeSpan.FromHours(72);
 
     public static TreatmentSession Initial { get; } =
-        new(SessionStatus.None, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, default, [], [], null, false, false, []);
+        new(SessionStatus.None, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, default, [], [], null, false, false, [], []);
 
     public static string StreamType => "treatment-session";
 
@@ -157,7 +159,10 @@ public sealed record TreatmentSession(
             TherapistId = e.TherapistId,
             LocationId = e.LocationId,
             Modality = e.Modality,
+            AcknowledgedContraindications = [.. e.AcknowledgedContraindications ?? []],
         },
+        TechniqueApplied { AcknowledgedContraindications: { Count: > 0 } acknowledged } =>
+            this with { AcknowledgedContraindications = AcknowledgedContraindications.Union(acknowledged) },
         TriggerPointFound e => this with
         {
             TriggerPointIds = TriggerPointIds.Add(e.TriggerPointId),

@@ -33,7 +33,9 @@ public sealed record RecordTriggerPointRequest(
     decimal? PressurePainThresholdKpa = null,
     bool SensitiveArea = false);
 public sealed record StartSessionRequest(IReadOnlyList<Contraindication>? AcknowledgedContraindications = null);
-public sealed record ApplyTechniqueRequest(Modality Modality, string Technique, int Pressure, int Seconds, Guid? TriggerPointId = null, bool SensitiveArea = false);
+public sealed record ApplyTechniqueRequest(
+    Modality Modality, string Technique, int Pressure, int Seconds, Guid? TriggerPointId = null, bool SensitiveArea = false,
+    IReadOnlyList<Contraindication>? AcknowledgedContraindications = null);
 public sealed record ReportDiscomfortRequest(int Level, string? Note = null);
 public sealed record AdjustPressureRequest(int From, int To);
 public sealed record RecordPainRequest(PainPhase Phase, int Score);
@@ -103,7 +105,7 @@ public static class ChartingEndpoints
 
         charting.MapPost("/techniques", (Guid appointmentId, ApplyTechniqueRequest r, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             Chart(bus, caller, appointmentId, therapistId => new ApplyTechnique(appointmentId, therapistId, r.Modality, r.Technique, r.Pressure, r.Seconds,
-                r.TriggerPointId, r.SensitiveArea, clock.GetUtcNow()), ct)).WithName("ApplyTechnique");
+                r.TriggerPointId, r.SensitiveArea, r.AcknowledgedContraindications ?? [], clock.GetUtcNow()), ct)).WithName("ApplyTechnique");
 
         charting.MapPost("/discomfort", (Guid appointmentId, ReportDiscomfortRequest r, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             Chart(bus, caller, appointmentId, therapistId => new ReportDiscomfort(appointmentId, therapistId, r.Level, r.Note, clock.GetUtcNow()), ct)).WithName("ReportDiscomfort");

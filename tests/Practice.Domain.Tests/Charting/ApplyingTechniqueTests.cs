@@ -20,10 +20,39 @@ public sealed class ApplyingTechniqueTests
         Guid? therapistId = null,
         Client? client = null,
         Therapist? therapist = null,
-        bool sensitiveArea = false) =>
+        bool sensitiveArea = false,
+        Contraindication[]? acknowledged = null) =>
         session => ApplyTechniqueHandler.Decide(
-            new(AppointmentId, therapistId ?? TherapistId, modality, "Ischemic compression", pressure, seconds, target, sensitiveArea, At),
+            new(AppointmentId, therapistId ?? TherapistId, modality, "Ischemic compression", pressure, seconds, target, sensitiveArea, acknowledged ?? [], At),
             session, therapist ?? Ana, client ?? Sam, Downtown);
+
+    private static Client WithIntake(params Contraindication[] contraindications) =>
+        Build<Client>([.. ClientHistory, new IntakeRecorded(ClientId, ["Neck pain"], contraindications, Now)]);
+
+    // A session started as Swedish massage acknowledged nothing for deep pressure; a trigger-point technique within it asks.
+    [Fact]
+    public void Refuses_a_technique_whose_modality_has_cautions_not_acknowledged_at_the_start() =>
+        Given<TreatmentSession>(Started(Modality.Swedish))
+            .When(Apply(Modality.TriggerPointTherapy, client: WithIntake(Contraindication.Anticoagulants)))
+            .ThenRejects(DomainErrorCodes.ContraindicationUnacknowledged, "acknowledgedContraindications");
+
+    [Fact]
+    public void Applies_it_once_acknowledged_and_records_the_acknowledgement() =>
+        Given<TreatmentSession>(Started(Modality.Swedish))
+            .When(Apply(Modality.TriggerPointTherapy, client: WithIntake(Contraindication.Anticoagulants), acknowledged: [Contraindication.Anticoagulants]))
+            .Then(Applied(Modality.TriggerPointTherapy) with { AcknowledgedContraindications = [Contraindication.Anticoagulants] });
+
+    [Fact]
+    public void Asks_nothing_again_for_cautions_acknowledged_when_the_session_started() =>
+        Given<TreatmentSession>(Started() with { AcknowledgedContraindications = [Contraindication.Pregnancy] })
+            .When(Apply(client: WithIntake(Contraindication.Pregnancy)))
+            .Then(Applied());
+
+    [Fact]
+    public void Asks_nothing_again_for_cautions_acknowledged_by_an_earlier_technique() =>
+        Given<TreatmentSession>(Started(Modality.Swedish), Applied(Modality.TriggerPointTherapy) with { AcknowledgedContraindications = [Contraindication.Anticoagulants] })
+            .When(Apply(Modality.TriggerPointTherapy, client: WithIntake(Contraindication.Anticoagulants)))
+            .Then(Applied(Modality.TriggerPointTherapy));
 
     private static TechniqueApplied Applied(Modality modality = Modality.TriggerPointTherapy, Guid? target = null, bool sensitiveArea = false) =>
         new(AppointmentId, ClientId, TherapistId, modality, "Ischemic compression", 4, 60, target, At, sensitiveArea);

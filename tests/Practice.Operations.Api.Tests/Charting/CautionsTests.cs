@@ -33,6 +33,24 @@ public sealed class CautionsTests(OperationsApi api) : IClassFixture<OperationsA
             e.GetProperty("summary").GetString()!.EndsWith(", cautions acknowledged: anticoagulants, pregnancy", StringComparison.Ordinal));
     }
 
+    // An intake updated after the start is news to the session: the next technique asks for it.
+    [Fact]
+    public async Task A_caution_recorded_after_the_start_is_acknowledged_with_the_next_technique()
+    {
+        var session = await api.StartSessionAsync();
+        await session.Therapist.PutJsonAsync($"/api/clients/{session.Clinic.ClientId}/intake",
+            new { conditions = new[] { "Neck pain" }, contraindications = new[] { "recent-surgery" } }).ShouldBe(HttpStatusCode.OK);
+        var technique = new { modality = "deep-tissue", technique = "Stripping", pressure = 2, seconds = 60 };
+
+        await session.Therapist.PostJsonAsync(session.Url("/techniques"), technique)
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "acknowledgedContraindications", "contraindication-unacknowledged");
+        await session.Therapist.PostJsonAsync(session.Url("/techniques"),
+            new { technique.modality, technique.technique, technique.pressure, technique.seconds, acknowledgedContraindications = new[] { "recent-surgery" } })
+            .ShouldBe(HttpStatusCode.OK);
+        // Acknowledged once, for the rest of the session.
+        await session.Therapist.PostJsonAsync(session.Url("/techniques"), technique).ShouldBe(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task A_session_without_cautions_starts_with_no_body_at_all()
     {

@@ -6,7 +6,8 @@ namespace Practice.Domain.Charting.ApplyingTechnique;
 
 // Pressure 1 (gentle) to 5 (intense); TriggerPointId optionally targets a trigger point found in this session.
 // SensitiveArea is the therapist's word that the technique works on the chest, buttocks or inner thighs; a technique
-// on a trigger point found there is sensitive whatever it says.
+// on a trigger point found there is sensitive whatever it says. AcknowledgedContraindications: cautions of this
+// technique's modality not acknowledged when the session started (another modality, or an intake updated since).
 public sealed record ApplyTechnique(
     Guid AppointmentId,
     Guid TherapistId,
@@ -16,6 +17,7 @@ public sealed record ApplyTechnique(
     int Seconds,
     Guid? TriggerPointId,
     bool SensitiveArea,
+    IReadOnlyList<Contraindication> AcknowledgedContraindications,
     DateTimeOffset Now);
 
 public static class ApplyTechniqueHandler
@@ -58,6 +60,15 @@ public static class ApplyTechniqueHandler
             return unconsented;
         }
 
+        var newlyAcknowledged = Cautions.Of(client, command.Modality).Except(session.AcknowledgedContraindications).ToList();
+        var unacknowledged = newlyAcknowledged.Except(command.AcknowledgedContraindications).ToList();
+        if (unacknowledged.Count > 0)
+        {
+            return Decision.Reject(DomainErrorCodes.ContraindicationUnacknowledged,
+                $"The client's intake calls for care in this modality: {string.Join(", ", unacknowledged.Select(Cautions.Name))}. Acknowledge each to apply it.",
+                "acknowledgedContraindications");
+        }
+
         return Decision.Accept(new TechniqueApplied(
             command.AppointmentId,
             session.ClientId,
@@ -68,6 +79,7 @@ public static class ApplyTechniqueHandler
             command.Seconds,
             command.TriggerPointId,
             command.Now,
-            sensitive));
+            sensitive,
+            newlyAcknowledged.Count > 0 ? newlyAcknowledged : null));
     }
 }
