@@ -30,6 +30,15 @@ public static class Cautions
     /// <summary>As the API spells it (kebab-case), so a caller can send back what the refusal names.</summary>
     public static string Name(Contraindication contraindication) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(contraindication.ToString());
 
+    /// <summary>Null when every caution <paramref name="needed"/> is among those the therapist sends; otherwise a refusal naming the rest.</summary>
+    public static DomainError? Acknowledged(IReadOnlyList<Contraindication> needed, IReadOnlyList<Contraindication> acknowledged)
+    {
+        var missing = needed.Except(acknowledged).ToList();
+        return missing.Count == 0 ? null : new(DomainErrorCodes.ContraindicationUnacknowledged,
+            $"The client's intake calls for care in this modality: {string.Join(", ", missing.Select(Name))}. Acknowledge each to go on.",
+            "acknowledgedContraindications");
+    }
+
     /// <summary>The client's contraindications that call for care in this modality, in a stable order.</summary>
     public static IReadOnlyList<Contraindication> Of(Client client, Modality modality) =>
         [.. For(modality).Where(client.Contraindications.Contains).Order()];

@@ -26,9 +26,6 @@ public sealed class ApplyingTechniqueTests
             new(AppointmentId, therapistId ?? TherapistId, modality, "Ischemic compression", pressure, seconds, target, sensitiveArea, acknowledged ?? [], At),
             session, therapist ?? Ana, client ?? Sam, Downtown);
 
-    private static Client WithIntake(params Contraindication[] contraindications) =>
-        Build<Client>([.. ClientHistory, new IntakeRecorded(ClientId, ["Neck pain"], contraindications, Now)]);
-
     // A session started as Swedish massage acknowledged nothing for deep pressure; a trigger-point technique within it asks.
     [Fact]
     public void Refuses_a_technique_whose_modality_has_cautions_not_acknowledged_at_the_start() =>

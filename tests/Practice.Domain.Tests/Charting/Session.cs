@@ -36,6 +36,9 @@ internal static class Session
         new IntakeRecorded(ClientId, ["Neck pain"], contraindications, Now),
     ]);
 
+    public static Client WithIntake(params Contraindication[] contraindications) =>
+        Spec.Build<Client>([.. ClientHistory, new IntakeRecorded(ClientId, ["Neck pain"], contraindications, Now)]);
+
     public static Client WithSensitiveAreasConsent(bool written = true) => Spec.Build<Client>(
     [
         .. ClientHistory,

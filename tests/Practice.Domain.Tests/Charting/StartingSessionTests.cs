@@ -17,9 +17,6 @@ public sealed class StartingSessionTests
             new(AppointmentId, therapistId ?? TherapistId, acknowledged ?? [], StartedAt), session, Build<Appointment>(appointment ?? Arrived()),
             client ?? Sam, therapist ?? Ana, Downtown);
 
-    private static Client WithIntake(params Contraindication[] contraindications) =>
-        Build<Client>([.. ClientHistory, new IntakeRecorded(ClientId, ["Neck pain"], contraindications, Now)]);
-
     [Fact]
     public void Refuses_deep_pressure_on_a_client_on_anticoagulants_until_the_therapist_acknowledges_it() =>
         Given<TreatmentSession>()

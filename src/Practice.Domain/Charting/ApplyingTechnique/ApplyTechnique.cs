@@ -61,12 +61,9 @@ public static class ApplyTechniqueHandler
         }
 
         var newlyAcknowledged = Cautions.Of(client, command.Modality).Except(session.AcknowledgedContraindications).ToList();
-        var unacknowledged = newlyAcknowledged.Except(command.AcknowledgedContraindications).ToList();
-        if (unacknowledged.Count > 0)
+        if (Cautions.Acknowledged(newlyAcknowledged, command.AcknowledgedContraindications) is { } unacknowledged)
         {
-            return Decision.Reject(DomainErrorCodes.ContraindicationUnacknowledged,
-                $"The client's intake calls for care in this modality: {string.Join(", ", unacknowledged.Select(Cautions.Name))}. Acknowledge each to apply it.",
-                "acknowledgedContraindications");
+            return unacknowledged;
         }
 
         return Decision.Accept(new TechniqueApplied(

@@ -44,12 +44,9 @@ public static class StartSessionHandler
         }
 
         var cautions = Cautions.Of(client, appointment.Modality);
-        var unacknowledged = cautions.Except(command.AcknowledgedContraindications).ToList();
-        if (unacknowledged.Count > 0)
+        if (Cautions.Acknowledged(cautions, command.AcknowledgedContraindications) is { } unacknowledged)
         {
-            return Decision.Reject(DomainErrorCodes.ContraindicationUnacknowledged,
-                $"The client's intake calls for care in this modality: {string.Join(", ", unacknowledged.Select(Cautions.Name))}. Acknowledge each to start.",
-                "acknowledgedContraindications");
+            return unacknowledged;
         }
 
         return Decision.Accept(new SessionStarted(
