@@ -66,7 +66,8 @@ public static class HostingExtensions
         ArgumentNullException.ThrowIfNull(json);
         json.RespectNullableAnnotations = true;
         json.RespectRequiredConstructorParameters = true;
-        json.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        json.Converters.Add(new ExactEnumNameConverter(JsonNamingPolicy.KebabCaseLower));
+        json.Converters.Add(new ExplicitOffsetConverter());
     }
 
     public static WebApplication UsePracticeDefaults(this WebApplication app)

@@ -33,6 +33,9 @@ public sealed class RecordingIntakeTests(OperationsApi api) : IClassFixture<Oper
             .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "conditions", "invalid-value");
         await frontDesk.PutRawAsync($"/api/clients/{clientId}/intake", """{"conditions": [], "contraindications": ["sunburn"]}""")
             .ShouldBeProblem(HttpStatusCode.BadRequest, "contraindications[0]");
+        // Read as one flag-style value, this pair would keep only needle-phobia and lose the anticoagulants caution.
+        await frontDesk.PutRawAsync($"/api/clients/{clientId}/intake", """{"conditions": [], "contraindications": ["anticoagulants, needle-phobia"]}""")
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "contraindications[0]");
         await frontDesk.PutRawAsync($"/api/clients/{clientId}/intake", """{"conditions": []}""").ShouldBeProblem(HttpStatusCode.BadRequest);
 
         Assert.Equal(before, await api.CountEventsAsync());

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using Practice.Operations.Api.Tests.Fixtures;
@@ -159,6 +160,26 @@ public sealed class BookingAppointmentTests(OperationsApi api) : IClassFixture<O
         await frontDesk.PostRawAsync("/api/appointments", json).ShouldBeProblem(HttpStatusCode.BadRequest, "durationMinutes");
 
         Assert.Equal(before, await api.CountEventsAsync());
+    }
+
+    [Theory]
+    [InlineData("yyyy-MM-ddTHH:mm:ss")] // read in the server's time zone, it would book another hour than meant
+    [InlineData("yyyy-MM-dd")]
+    public async Task A_start_without_an_offset_is_a_400_naming_it(string format)
+    {
+        var (_, clinic, frontDesk) = await ArrangeAsync();
+        var before = await api.CountEventsAsync();
+        string Body(string start) => $$"""
+            {"locationId":"{{clinic.LocationId}}","roomId":"{{clinic.RoomId}}","therapistId":"{{clinic.TherapistId}}","clientId":"{{clinic.ClientId}}",
+             "modality":"deep-tissue","start":"{{start}}","durationMinutes":60}
+            """;
+
+        await frontDesk.PostRawAsync("/api/appointments", Body(api.Tomorrow(10).ToString(format, CultureInfo.InvariantCulture)))
+            .ShouldBeProblem(HttpStatusCode.BadRequest, "start");
+
+        Assert.Equal(before, await api.CountEventsAsync());
+        await frontDesk.PostRawAsync("/api/appointments", Body(api.Tomorrow(10).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture)))
+            .ShouldBe(HttpStatusCode.Created);
     }
 
     [Fact]

@@ -37,6 +37,23 @@ public sealed class SettingModalitiesTests(OperationsApi api) : IClassFixture<Op
     }
 
     [Fact]
+    public async Task Two_names_joined_by_a_comma_are_a_400_not_a_third_modality()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var therapistId = await api.ArrangeTherapistAsync(tenant);
+        var manager = api.As(tenant, Roles.Manager);
+        var before = await api.CountEventsAsync();
+
+        await manager.PutRawAsync($"/api/therapists/{therapistId}/modalities", """{"modalities": ["swedish, deep-tissue"]}""").ShouldBeProblem(HttpStatusCode.BadRequest, "modalities[0]");
+        await manager.PutRawAsync($"/api/therapists/{therapistId}/modalities", """{"modalities": ["deep-tissue,dry-needling"]}""").ShouldBeProblem(HttpStatusCode.BadRequest, "modalities[0]");
+
+        Assert.Equal(before, await api.CountEventsAsync());
+        await manager.PutRawAsync($"/api/therapists/{therapistId}/modalities", """{"modalities": ["Deep-Tissue"]}""").ShouldBe(HttpStatusCode.OK);
+        var therapist = await (await manager.GetAsync($"/api/therapists/{therapistId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Equal(["deep-tissue"], therapist.GetProperty("modalities").EnumerateArray().Select(m => m.GetString()));
+    }
+
+    [Fact]
     public async Task Another_tenant_cannot_set_modalities_and_front_desk_is_forbidden()
     {
         var tenant = ClinicArrangement.NewTenant();
