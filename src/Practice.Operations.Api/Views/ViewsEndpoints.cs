@@ -59,6 +59,15 @@ public static class ViewsEndpoints
             {
                 return Problems.Validation("to", "'to' is on or after 'from'.");
             }
+            // Npgsql sends the calendar's first and last days as -infinity and infinity, and no day series ends there.
+            if (from == DateOnly.MinValue)
+            {
+                return Problems.Validation("from", $"'from' is after {DateOnly.MinValue:yyyy-MM-dd}.");
+            }
+            if (to == DateOnly.MaxValue)
+            {
+                return Problems.Validation("to", $"'to' is before {DateOnly.MaxValue:yyyy-MM-dd}.");
+            }
             if (to.DayNumber - from.DayNumber >= MaxWorkloadDays)
             {
                 return Problems.Validation("to", $"A workload covers at most {MaxWorkloadDays} days.");
@@ -69,6 +78,10 @@ public static class ViewsEndpoints
             }
             // Weeks are read whole (Monday to Sunday), so the span actually queried is the range widened to ISO weeks,
             // which the last days of the calendar cannot be.
+            if (by == "week" && WeekStart(from) == DateOnly.MinValue)
+            {
+                return Problems.Validation("from", $"A weekly workload starts by {FirstWeeklyDay:yyyy-MM-dd}.");
+            }
             if (by == "week" && to > LastWeeklyDay)
             {
                 return Problems.Validation("to", $"A weekly workload ends by {LastWeeklyDay:yyyy-MM-dd}.");
@@ -119,6 +132,8 @@ public static class ViewsEndpoints
     }
 
     /// <summary>The last Sunday of the calendar: the end of its last whole ISO week.</summary>
+    private static readonly DateOnly FirstWeeklyDay = WeekStart(DateOnly.MinValue.AddDays(7));
+
     private static readonly DateOnly LastWeeklyDay = WeekStart(DateOnly.MaxValue.AddDays(-6)).AddDays(6);
 
     private static DateOnly WeekStart(DateOnly day) => day.AddDays(-(((int)day.DayOfWeek + 6) % 7));

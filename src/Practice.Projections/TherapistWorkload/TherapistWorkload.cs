@@ -207,6 +207,11 @@ public static class TherapistWorkloadQueries
         {
             throw new ArgumentOutOfRangeException(nameof(to), to, "The range ends before it starts.");
         }
+        // Npgsql sends these two as -infinity and infinity, and a day series to or from either never ends.
+        if (from == DateOnly.MinValue || to == DateOnly.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(from == DateOnly.MinValue ? nameof(from) : nameof(to), "The calendar's first and last days cannot be queried.");
+        }
         if (to.DayNumber - from.DayNumber + 1 > MaxDays)
         {
             throw new ArgumentOutOfRangeException(nameof(to), to, $"A workload query covers at most {MaxDays} days.");

@@ -100,6 +100,9 @@ public sealed class TherapistWorkloadTests(OperationsApi api) : IClassFixture<Op
     [InlineData("?from=2026-01-01&to=2027-01-07", "to")] // 372 days
     [InlineData("?from=2026-11-24&to=2026-11-25&by=month", "by")]
     [InlineData("?from=9999-12-31&to=9999-12-31&by=week", "to")] // its ISO week ends after the calendar does
+    [InlineData("?from=0001-01-01&to=0001-01-01", "from")] // the first and last days would be sent as -infinity and infinity
+    [InlineData("?from=9999-12-31&to=9999-12-31", "to")]
+    [InlineData("?from=0001-01-03&to=0001-01-09&by=week", "from")] // its ISO week starts on the calendar's first day
     public async Task Bad_ranges_and_groupings_are_refused_naming_the_parameter(string query, string field)
     {
         api.Clock.Set(Bookings.Monday0600);
@@ -113,6 +116,9 @@ public sealed class TherapistWorkloadTests(OperationsApi api) : IClassFixture<Op
     [InlineData("?from=2026-01-07&to=2027-01-12&by=day", 371)] // the most days
     [InlineData("?from=2026-01-05&to=2027-01-10&by=week", 53)] // 371 days, Monday to Sunday: the most whole weeks
     [InlineData("?from=9999-12-20&to=9999-12-26&by=week", 1)] // the calendar's last whole week
+    [InlineData("?from=0001-01-02&to=0001-01-02&by=day", 1)]
+    [InlineData("?from=9999-12-30&to=9999-12-30&by=day", 1)]
+    [InlineData("?from=0001-01-08&to=0001-01-14&by=week", 1)]
     public async Task The_longest_range_allowed_is_answered(string query, int rows)
     {
         api.Clock.Set(Bookings.Monday0600);
