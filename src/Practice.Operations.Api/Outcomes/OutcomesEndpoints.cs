@@ -56,6 +56,10 @@ public static class OutcomesEndpoints
 
         care.MapPost("/treatment-plans", async (Guid clientId, CreateTreatmentPlanRequest request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
         {
+            if (!caller.IsInRole(Roles.Manager) && request.TherapistId is { } named && named != caller.TherapistId())
+            {
+                return Problems.Result(StatusCodes.Status403Forbidden, "Forbidden", "A therapist creates plans under their own name; a manager names another therapist.");
+            }
             var therapistId = request.TherapistId ?? caller.TherapistId() ?? Guid.Empty;
             if ((Validation.RequireId(therapistId, "therapistId") ?? Validation.RequireText(request.Condition, "condition", 500)
                 ?? (request.Goals.Count == 0 ? Problems.Validation("goals", "'goals' needs one goal at least.") : null)

@@ -80,8 +80,8 @@ public static class SchedulingEndpoints
         appointments.MapPost("/{appointmentId:guid}/cancel", (Guid appointmentId, CancelAppointmentRequest request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             Validation.RequireText(request.Reason, "reason") is { } invalid ? Task.FromResult(invalid)
             : Send(bus, caller, appointmentId, new CancelAppointment(appointmentId, request.CancelledBy, request.Reason, request.WaiveFeeReason, clock.GetUtcNow()), ct)).WithName("CancelAppointment");
-        appointments.MapPost("/{appointmentId:guid}/no-show", (Guid appointmentId, MarkNoShowRequest request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
-            Send(bus, caller, appointmentId, new MarkNoShow(appointmentId, request.WaiveFeeReason, clock.GetUtcNow()), ct)).WithName("MarkNoShow");
+        appointments.MapPost("/{appointmentId:guid}/no-show", (Guid appointmentId, MarkNoShowRequest? request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
+            Send(bus, caller, appointmentId, new MarkNoShow(appointmentId, request?.WaiveFeeReason, clock.GetUtcNow()), ct)).WithName("MarkNoShow");
 
         appointments.MapGet("/{appointmentId:guid}", (Guid appointmentId, ClaimsPrincipal caller, CommandBus bus, CancellationToken ct) =>
             bus.Store.GetStateAsync<Appointment>(caller, Appointment.StreamId(appointmentId), "appointment", DomainErrorCodes.AppointmentNotFound, ct))

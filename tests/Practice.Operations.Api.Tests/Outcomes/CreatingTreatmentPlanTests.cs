@@ -34,6 +34,22 @@ public sealed class CreatingTreatmentPlanTests(OperationsApi api) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_therapist_cannot_create_a_plan_under_another_therapists_name()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var therapistId = await api.ArrangeTherapistAsync(tenant);
+        var otherTherapistId = Guid.NewGuid();
+        var clientId = await api.ArrangeClientAsync(tenant);
+        var therapist = api.As(tenant, Roles.Therapist, therapistId);
+        var before = await api.CountEventsAsync();
+
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/treatment-plans", CarePlans.PlanRequest(otherTherapistId)).ShouldBeProblem(HttpStatusCode.Forbidden);
+
+        Assert.Equal(before, await api.CountEventsAsync());
+        await therapist.PostJsonAsync($"/api/clients/{clientId}/treatment-plans", CarePlans.PlanRequest(therapistId)).ShouldBe(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task A_plan_without_goals_or_with_a_blank_goal_is_a_400()
     {
         var tenant = ClinicArrangement.NewTenant();
