@@ -24,7 +24,10 @@ public sealed class CliTests : IAsyncLifetime
         return Path.Combine(root, "src", "Practice.Cli", "bin", configuration, framework, "practice.dll");
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string? connection, params string[] arguments)
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(string? connection, params string[] arguments) =>
+        RunWithEnvironmentAsync(new Dictionary<string, string> { ["Practice__ConnectionString"] = connection ?? TestDatabase.ConnectionString }, arguments);
+
+    private async Task<(int ExitCode, string Output, string Error)> RunWithEnvironmentAsync(Dictionary<string, string> environment, params string[] arguments)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(ToolPath());
@@ -32,8 +35,12 @@ public sealed class CliTests : IAsyncLifetime
         {
             start.ArgumentList.Add(argument);
         }
-        start.Environment["Practice__ConnectionString"] = connection ?? TestDatabase.ConnectionString;
+        start.Environment.Remove("Practice__ConnectionString");
         start.Environment["Practice__Schema"] = _schema;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -55,6 +62,29 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal(1, exitCode);
         Assert.StartsWith(expected, error, StringComparison.Ordinal);
         Assert.Single(error.TrimEnd().Split('\n'));
+    }
+
+    [Fact]
+    public async Task A_setting_in_another_case_is_read_as_the_apis_read_it()
+    {
+        var (exitCode, _, error) = await RunWithEnvironmentAsync(
+            new Dictionary<string, string> { ["PRACTICE__CONNECTIONSTRING"] = "Host=127.0.0.1;Port=1;Username=practice;Password=practice;Database=practice" }, "status");
+
+        Assert.Equal(1, exitCode);
+        Assert.StartsWith("practice: cannot reach PostgreSQL", error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--hours", "token", "--hours", "0")]
+    [InlineData("--therapist-id", "token", "--role", "therapist")]
+    [InlineData("--url", "seed", "--url", "localhost:5080")]
+    public async Task Arguments_that_cannot_work_are_a_usage_error_saying_why(string named, params string[] arguments)
+    {
+        var (exitCode, output, error) = await RunAsync(null, arguments);
+
+        Assert.Equal(2, exitCode);
+        Assert.Equal("", output);
+        Assert.Contains(named, error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -25,7 +25,10 @@ internal static class CliErrors
     {
         try
         {
-            _ = new NpgsqlConnectionStringBuilder(connectionString);
+            if (string.IsNullOrWhiteSpace(new NpgsqlConnectionStringBuilder(connectionString).Host))
+            {
+                throw new CliUsageException("the connection string names no Host");
+            }
             return connectionString;
         }
         catch (ArgumentException invalid)

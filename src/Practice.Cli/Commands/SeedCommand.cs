@@ -23,7 +23,12 @@ internal static class SeedCommand
         var command = new Command("seed", "Create a demo clinic through the Operations API.") { url, tenant, idsFile };
         command.SetAction(async (result, cancellationToken) =>
         {
-            var seeder = new Seeder(new Uri(result.GetValue(url)!), result.GetValue(tenant)!);
+            if (!Uri.TryCreate(result.GetValue(url), UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+            {
+                await Console.Error.WriteLineAsync($"seed: --url is the Operations API's address with its scheme, such as http://127.0.0.1:5080; '{result.GetValue(url)}' is not.");
+                return 2;
+            }
+            var seeder = new Seeder(baseUrl, result.GetValue(tenant)!);
             try
             {
                 if (await seeder.RunAsync(cancellationToken) is not { } demo)
@@ -35,6 +40,8 @@ internal static class SeedCommand
                 {
                     Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
                     await File.WriteAllTextAsync(path, demo.ToShellVariables(), cancellationToken);
+                    // Printed too: inside a container the file goes away with it.
+                    Console.Write($"seed: the demo's ids, also in {path}:\n{demo.ToShellVariables()}");
                 }
                 catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {

@@ -21,6 +21,17 @@ internal static class TokenCommand
                 Console.Error.WriteLine($"Unknown role '{roleName}'; one of: {string.Join(", ", Roles.All)}.");
                 return 2;
             }
+            if (result.GetValue(hours) is < 1 or > 24 * 366)
+            {
+                Console.Error.WriteLine("--hours is a whole number of hours from 1 to 8784 (a year).");
+                return 2;
+            }
+            // Without it the token is refused on every call a therapist makes.
+            if (roleName == Roles.Therapist && result.GetValue(therapist) is null)
+            {
+                Console.Error.WriteLine("A therapist's token needs --therapist-id, the therapist it speaks for.");
+                return 2;
+            }
             var tenantId = result.GetValue(tenant)!;
             Console.WriteLine(TokenIssuer.Issue(CliSettings.Jwt, tenantId, roleName, $"{roleName}@{tenantId}",
                 TimeSpan.FromHours(result.GetValue(hours)), result.GetValue(therapist)));
