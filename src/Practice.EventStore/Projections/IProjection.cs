@@ -17,6 +17,14 @@ public interface IProjection
     /// <summary>Stored type names it reads; others are skipped without being deserialized. Empty means all.</summary>
     IReadOnlySet<string> EventTypes { get; }
 
+    /// <summary>
+    /// Raise it whenever what the projection writes changes: its tables, or the rows it makes of the same events.
+    /// A daemon running a higher version than the one that wrote the read model rebuilds it into fresh tables
+    /// (the live ones keep serving) before it applies another event; one running a lower version leaves it alone,
+    /// so an old process in a rolling deploy does not write the old shape into the new tables.
+    /// </summary>
+    int Version => 1;
+
     Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
 }
 

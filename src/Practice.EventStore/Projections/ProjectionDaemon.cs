@@ -135,6 +135,8 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     {
         while (!stopping.IsCancellationRequested)
         {
+            // Left the lead to newer code: the lock went with the connection, and it asks again later.
+            var standBy = false;
             try
             {
                 // A standby keeps its connection while it waits, rather than dialling anew each time.
@@ -144,10 +146,14 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     await Delay(_options.LeaderRetryInterval, stopping);
                 }
                 _leading[projection.Name] = true;
-                _logger.LogInformation("Leading projection {Projection}.", projection.Name);
                 try
                 {
-                    await LeadAsync(connection, projection, stopping);
+                    standBy = !await AtOwnVersionAsync(connection, projection, stopping);
+                    if (!standBy)
+                    {
+                        _logger.LogInformation("Leading projection {Projection}.", projection.Name);
+                        await LeadAsync(connection, projection, stopping);
+                    }
                 }
                 finally
                 {
@@ -164,7 +170,43 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 _logger.LogError(exception, "Projection {Projection} stopped leading after an error; retrying.", projection.Name);
                 await Delay(_options.LeaderRetryInterval, stopping);
             }
+            if (standBy)
+            {
+                await Delay(_options.LeaderRetryInterval, stopping);
+            }
         }
+    }
+
+    /// <summary>
+    /// True when the read model is this code's version, after rebuilding it if older code wrote it. False when
+    /// newer code wrote it: this process then leaves it alone, so that it never writes the old shape into it.
+    /// </summary>
+    private async Task<bool> AtOwnVersionAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
+    {
+        var written = await ProjectionProgress.ReadVersionAsync(connection, null, _store.Schema, projection.Name, stopping);
+        if (written > projection.Version)
+        {
+            _logger.LogWarning("Projection {Projection} was written by version {Written} of its code, newer than this process's {Version}; leaving it to a process that runs the newer code.",
+                projection.Name, written, projection.Version);
+            return false;
+        }
+        if (written < projection.Version)
+        {
+            _logger.LogInformation("Projection {Projection} was written by version {Written} of its code; rebuilding it with version {Version}.",
+                projection.Name, written, projection.Version);
+            if (projection.Tables.Count > 0)
+            {
+                await _store.RebuildProjectionAsync(projection.Name, null, stopping);
+            }
+            else
+            {
+                // Nothing of its own to rebuild (a subscription's effects are not replayed): it carries on from its checkpoint.
+                await using var transaction = await connection.BeginTransactionAsync(stopping);
+                await ProjectionProgress.SaveVersionAsync(connection, transaction, _store.Schema, projection.Name, projection.Version, stopping);
+                await transaction.CommitAsync(stopping);
+            }
+        }
+        return true;
     }
 
     /// <summary>A session-level advisory lock on an unpooled connection: released when it closes, however the process ends.</summary>
@@ -185,6 +227,10 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         {
             wakeup.Reader.TryRead(out _);
             var outcome = await ProcessBatchAsync(connection, projection, stopping);
+            if (outcome == BatchOutcome.VersionChanged)
+            {
+                return;
+            }
             if (outcome == BatchOutcome.Processed)
             {
                 inFlightWait = _options.InFlightRecheck;
@@ -205,7 +251,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         }
     }
 
-    private enum BatchOutcome { Processed, InFlight, Idle }
+    private enum BatchOutcome { Processed, InFlight, Idle, VersionChanged }
 
     private async Task<BatchOutcome> ProcessBatchAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
     {
@@ -222,11 +268,13 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             await transaction.RollbackAsync(stopping);
             return inFlight ? BatchOutcome.InFlight : BatchOutcome.Idle;
         }
-        // Only a batch to apply takes the lock; a rebuild that swapped in since the read has moved the checkpoint.
-        if (await ProjectionProgress.LockAsync(connection, transaction, _store.Schema, projection.Name, stopping) != checkpoint)
+        // Only a batch to apply takes the lock. A rebuild that swapped in since the read has moved the checkpoint,
+        // and one run by other code has left the read model at another version, which this code must not write.
+        var (locked, written) = await ProjectionProgress.LockWithVersionAsync(connection, transaction, _store.Schema, projection.Name, stopping);
+        if (written != projection.Version || locked != checkpoint)
         {
             await transaction.RollbackAsync(stopping);
-            return BatchOutcome.Processed;
+            return written == projection.Version ? BatchOutcome.Processed : BatchOutcome.VersionChanged;
         }
 
         // A COMMIT that fails (on a read model's deferred constraint, say) has ended the transaction already, and

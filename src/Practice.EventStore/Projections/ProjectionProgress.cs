@@ -99,6 +99,38 @@ internal static class ProjectionProgress
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
+    /// <summary>The checkpoint, locked as <see cref="LockAsync"/> locks it, and the version of the code that wrote the read model.</summary>
+    public static async Task<(ProjectionPosition Position, int Version)> LockWithVersionAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            $"SELECT last_tx::text, last_seq, version FROM {schema}.projection_progress WHERE name = $1 FOR UPDATE", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            throw new InvalidOperationException($"Projection '{name}' has no progress row; run the store's MigrateAsync first.");
+        }
+        return (new ProjectionPosition(ulong.Parse(reader.GetString(0), CultureInfo.InvariantCulture), reader.GetInt64(1)), reader.GetInt32(2));
+    }
+
+    /// <summary>The version of the projection code that wrote the read model (see <see cref="IProjection.Version"/>).</summary>
+    public static async Task<int> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string schema, string name, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"SELECT version FROM {schema}.projection_progress WHERE name = $1", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        return await command.ExecuteScalarAsync(cancellationToken) as int?
+            ?? throw new InvalidOperationException($"Projection '{name}' has no progress row; run the store's MigrateAsync first.");
+    }
+
+    public static async Task SaveVersionAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, int version, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand($"UPDATE {schema}.projection_progress SET version = $1 WHERE name = $2", connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter { Value = version });
+        command.Parameters.Add(new NpgsqlParameter { Value = name });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public static async Task SaveAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, ProjectionPosition position, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(

@@ -174,8 +174,8 @@ public sealed partial class StreamStore
 
     /// <summary>
     /// Replays every event into fresh copies of the projection's tables while the live ones keep
-    /// serving, then swaps them in one transaction that also moves the checkpoint and replaces the
-    /// projection's dead letters with the events this replay could not apply. The daemon may keep
+    /// serving, then swaps them in one transaction that also moves the checkpoint, records this code's
+    /// <see cref="IProjection.Version"/>, and replaces the projection's dead letters with the events this replay could not apply. The daemon may keep
     /// running: the swap waits for its current batch, and it carries on from the rebuilt position.
     /// </summary>
     public async Task RebuildProjectionAsync(string name, IProgress<RebuildProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -316,6 +316,7 @@ public sealed partial class StreamStore
                 await ProjectionProgress.RecordDeadLetterAsync(connection, swap, Schema, name, failure.Event, failure.Error, failure.Attempts, cancellationToken);
             }
             await ProjectionProgress.SaveAsync(connection, swap, Schema, name, position, cancellationToken);
+            await ProjectionProgress.SaveVersionAsync(connection, swap, Schema, name, projection.Version, cancellationToken);
             await swap.CommitAsync(cancellationToken);
         }
         StoreInstrumentation.DeadLetters.Add(failures.Count, new KeyValuePair<string, object?>("projection", name));

@@ -59,6 +59,10 @@ internal static class SchemaMigrator
                 UNIQUE (projection, event_seq)
             );
             """),
+        // The version of the projection code that wrote each read model; a daemon running newer code rebuilds it.
+        (2, """
+            ALTER TABLE {s}.projection_progress ADD COLUMN version int NOT NULL DEFAULT 1;
+            """),
     ];
 
     /// <summary>
@@ -213,7 +217,7 @@ internal static class SchemaMigrator
                 await Execute(connection, transaction, TableDdl(schema, table, suffix: ""), cancellationToken);
             }
             await Execute(connection, transaction,
-                $"INSERT INTO {schema}.projection_progress (name) VALUES ($1) ON CONFLICT DO NOTHING", cancellationToken, projection.Name);
+                $"INSERT INTO {schema}.projection_progress (name, version) VALUES ($1, $2) ON CONFLICT DO NOTHING", cancellationToken, projection.Name, projection.Version);
         }
 
         await transaction.CommitAsync(cancellationToken);
