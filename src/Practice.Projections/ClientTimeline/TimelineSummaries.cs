@@ -11,7 +11,8 @@ namespace Practice.Projections.ClientTimeline;
 /// What one event contributes to a client's timeline. Template is a PostgreSQL format() string: %1$s is the
 /// name of NameRef (a therapist or goal the projection has seen) or NameFallback, %2$s and %3$s are FirstTime
 /// and SecondTime in the local time of the location (given, or the appointment's). Free text from the event
-/// is escaped, so a '%' a client typed stays a '%'.
+/// is escaped, so a '%' a client typed stays a '%'. A non-clinical entry that holds a clinical detail gives
+/// the front desk PublicTemplate instead, and its data without ClinicalFields (as the JSON names them).
 /// </summary>
 internal sealed record TimelineEntry(
     Guid ClientId,
@@ -23,7 +24,9 @@ internal sealed record TimelineEntry(
     DateTimeOffset? FirstTime = null,
     DateTimeOffset? SecondTime = null,
     Guid? LocationId = null,
-    Guid? AppointmentId = null);
+    Guid? AppointmentId = null,
+    string? PublicTemplate = null,
+    IReadOnlyList<string>? ClinicalFields = null);
 
 /// <summary>Something later summaries name: a therapist's name, a location's time zone, an appointment's location, a goal.</summary>
 internal sealed record TimelineReference(Guid Id, string? Name = null, string? TimeZone = null, Guid? LocationId = null);
@@ -71,9 +74,11 @@ internal static class TimelineSummaries
             $"No-show for {First}: {Fee(e.FeePercent, e.FeeWaiverReason)}", FirstTime: e.Start, LocationId: e.LocationId),
         AppointmentFulfilled e => new(e.ClientId, e.FulfilledAt, false, "Appointment fulfilled", AppointmentId: e.AppointmentId),
 
-        SessionStarted e => new(e.ClientId, e.StartedAt, false, $"Session started: {Words(e.Modality)} with {Therapist}"
-            + (e.AcknowledgedContraindications is { Count: > 0 } cautions ? $", cautions acknowledged: {string.Join(", ", cautions.Select(c => Words(c)))}" : ""),
-            NameRef: e.TherapistId, NameFallback: "a therapist"),
+        // That a session started is the front desk's to know; which cautions its therapist acknowledged is not.
+        SessionStarted e => new(e.ClientId, e.StartedAt, false, $"Session started: {Words(e.Modality)} with {Therapist}" + Cautions(e.AcknowledgedContraindications),
+            NameRef: e.TherapistId, NameFallback: "a therapist",
+            PublicTemplate: e.AcknowledgedContraindications is { Count: > 0 } ? $"Session started: {Words(e.Modality)} with {Therapist}" : null,
+            ClinicalFields: ["acknowledgedContraindications"]),
         TriggerPointFound e => new(e.ClientId, e.FoundAt, true,
             $"Trigger point found: {Text(e.Muscle)}, {Words(e.Side)}, {Words(e.Activity)}"
             + (string.IsNullOrWhiteSpace(e.ReferredPainRegion) ? "" : $", referred to {Text(e.ReferredPainRegion)}")
@@ -83,7 +88,8 @@ internal static class TimelineSummaries
             + (e.SensitiveArea ?? SensitiveAreas.Includes(e.Muscle) ? ", in a sensitive area" : "")),
         TechniqueApplied e => new(e.ClientId, e.AppliedAt, true,
             $"Technique applied: {Text(e.Technique)} ({Words(e.Modality)}), pressure {e.Pressure}/5 for {Duration(e.Seconds)}"
-            + (e.TriggerPointId is null ? "" : " on a trigger point") + (e.SensitiveArea ? ", in a sensitive area" : "")),
+            + (e.TriggerPointId is null ? "" : " on a trigger point") + (e.SensitiveArea ? ", in a sensitive area" : "")
+            + Cautions(e.AcknowledgedContraindications)),
         DiscomfortReported e => new(e.ClientId, e.ReportedAt, true,
             $"Discomfort reported: {e.Level}/10" + (string.IsNullOrWhiteSpace(e.Note) ? "" : $" ({Text(e.Note)})")),
         PressureAdjusted e => new(e.ClientId, e.AdjustedAt, true, $"Pressure adjusted from {e.From}/5 to {e.To}/5"),
@@ -120,6 +126,9 @@ internal static class TimelineSummaries
         var words = typeName.Replace('-', ' ');
         return words.Length == 0 ? words : char.ToUpperInvariant(words[0]) + words[1..];
     }
+
+    private static string Cautions(IReadOnlyList<Contraindication>? acknowledged) =>
+        acknowledged is { Count: > 0 } ? $", cautions acknowledged: {string.Join(", ", acknowledged.Select(c => Words(c)))}" : "";
 
     // format() reads '%' as the start of a placeholder; doubled it is a literal.
     private static string Text(string? value) => (value ?? "").Trim().Replace("%", "%%", StringComparison.Ordinal);

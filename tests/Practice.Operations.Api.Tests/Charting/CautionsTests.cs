@@ -31,6 +31,15 @@ public sealed class CautionsTests(OperationsApi api) : IClassFixture<OperationsA
         var timeline = await (await appointment.Therapist.GetAsync($"/api/clients/{appointment.Clinic.ClientId}/timeline").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         Assert.Contains(timeline.GetProperty("entries").EnumerateArray(), e =>
             e.GetProperty("summary").GetString()!.EndsWith(", cautions acknowledged: anticoagulants, pregnancy", StringComparison.Ordinal));
+
+        // The front desk sees that the session started, and nothing of the intake it may not read.
+        var frontDesk = api.As(tenant, Practice.ServiceDefaults.Roles.FrontDesk);
+        var desk = await (await frontDesk.GetAsync($"/api/clients/{appointment.Clinic.ClientId}/timeline").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        var started = Assert.Single(desk.GetProperty("entries").EnumerateArray(), e => e.GetProperty("type").GetString() == "session-started");
+        Assert.Equal("Session started: deep tissue massage with Terry Therapist", started.GetProperty("summary").GetString());
+        Assert.False(started.GetProperty("data").TryGetProperty("acknowledgedContraindications", out _));
+        Assert.DoesNotContain("pregnancy", desk.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("anticoagulants", desk.GetRawText(), StringComparison.Ordinal);
     }
 
     // An intake updated after the start is news to the session: the next technique asks for it.
@@ -49,6 +58,12 @@ public sealed class CautionsTests(OperationsApi api) : IClassFixture<OperationsA
             .ShouldBe(HttpStatusCode.OK);
         // Acknowledged once, for the rest of the session.
         await session.Therapist.PostJsonAsync(session.Url("/techniques"), technique).ShouldBe(HttpStatusCode.OK);
+
+        await api.WaitForViewsAsync();
+        var timeline = await (await session.Therapist.GetAsync($"/api/clients/{session.Clinic.ClientId}/timeline").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Single(timeline.GetProperty("entries").EnumerateArray(), e =>
+            e.GetProperty("summary").GetString()!.StartsWith("Technique applied: Stripping", StringComparison.Ordinal)
+            && e.GetProperty("summary").GetString()!.EndsWith(", cautions acknowledged: recent surgery", StringComparison.Ordinal));
     }
 
     [Fact]
