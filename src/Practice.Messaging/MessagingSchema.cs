@@ -94,6 +94,8 @@ public static class MessagingSchema
             CREATE INDEX IF NOT EXISTS scheduled_messages_due ON {schema}.scheduled_messages (due_at) WHERE done_at IS NULL;
             ALTER TABLE {schema}.scheduled_messages ADD COLUMN IF NOT EXISTS claimed_by uuid;
             ALTER TABLE {schema}.scheduled_messages ADD COLUMN IF NOT EXISTS claimed_until timestamptz;
+            -- A message whose command kept failing is done but given up, which practice status reports.
+            ALTER TABLE {schema}.scheduled_messages ADD COLUMN IF NOT EXISTS given_up_at timestamptz;
             CREATE OR REPLACE FUNCTION {schema}.scheduled_message_done(p_id uuid, p_owner uuid, p_done timestamptz) RETURNS void
             LANGUAGE plpgsql AS $fn$
             BEGIN

@@ -107,16 +107,32 @@ public sealed class ScheduledMessageRunner(CommandBus bus, IReadOnlyDictionary<s
             error = exception.Message;
             failed = true;
         }
-        await CompleteAsync(message, owner, error, retry: failed && message.Attempts + 1 < MaxAttempts, cancellationToken);
+        var givingUp = failed && message.Attempts + 1 >= MaxAttempts;
+        if (givingUp)
+        {
+            logger.LogError("Scheduled message {Id} ({Type}) failed {Attempts} times and is given up: {Error}", message.Id, message.Type, MaxAttempts, error);
+        }
+        await CompleteAsync(message, owner, error, retry: failed && !givingUp, givingUp, cancellationToken);
+    }
+
+    /// <summary>Messages whose command kept failing and that are no longer retried (all tenants when tenant is null).</summary>
+    public static async Task<long> CountGivenUpAsync(NpgsqlDataSource dataSource, string schema, string? tenant = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var command = dataSource.CreateCommand(
+            $"SELECT count(*) FROM {schema}.scheduled_messages WHERE given_up_at IS NOT NULL AND ($1::text IS NULL OR tenant_id = $1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)tenant ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
     /// <summary>A refusal by the domain is an answer (done); a failure is retried with backoff, then given up and kept for inspection.</summary>
-    private async Task CompleteAsync(DueMessage message, Guid owner, string? error, bool retry, CancellationToken cancellationToken)
+    private async Task CompleteAsync(DueMessage message, Guid owner, string? error, bool retry, bool givingUp, CancellationToken cancellationToken)
     {
         await using var command = bus.Store.DataSource.CreateCommand($"""
             UPDATE {bus.Store.Schema}.scheduled_messages
                SET attempts = $2, last_error = $3, claimed_by = NULL, claimed_until = NULL,
                    done_at = CASE WHEN $4 THEN NULL ELSE $5 END,
+                   given_up_at = CASE WHEN $7 THEN $5 END,
                    due_at = CASE WHEN $4 THEN $5 + make_interval(secs => power(2, $2)) ELSE due_at END
              WHERE id = $1 AND claimed_by = $6 AND done_at IS NULL
             """);
@@ -126,6 +142,7 @@ public sealed class ScheduledMessageRunner(CommandBus bus, IReadOnlyDictionary<s
         command.Parameters.Add(new NpgsqlParameter { Value = retry });
         command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() });
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        command.Parameters.Add(new NpgsqlParameter { Value = givingUp });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -130,7 +130,9 @@ public sealed class CliTests : IAsyncLifetime
             }
         }
 
-        Assert.Matches(@"client_timeline\s*│\s*\S+\s*│\s*3\s*│", (await RunAsync(null, "status")).Output);
+        var status = (await RunAsync(null, "status")).Output;
+        Assert.Matches(@"client_timeline\s*│\s*\S+\s*│\s*3\s*│", status);
+        Assert.Contains("Scheduled commands given up after 5 failures: 0", status, StringComparison.Ordinal);
 
         var (exitCode, _, error) = await RunAsync(null, "rebuild", "client_timeline");
 

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Globalization;
+using Practice.Messaging;
 using Spectre.Console;
 
 namespace Practice.Cli.Commands;
 
 /// <summary>
-/// `practice status`: the operator's view of every projection, across all tenants: checkpoint, lag and dead letters.
+/// `practice status`: the operator's view of every projection, across all tenants: checkpoint, lag and dead letters,
+/// and the scheduled commands given up.
 /// The APIs show a clinic's manager only their own clinic's share of this.
 /// </summary>
 internal static class StatusCommand
@@ -25,6 +27,12 @@ internal static class StatusCommand
                     status.LagSeconds.ToString("0.0", CultureInfo.InvariantCulture), status.DeadLetters.ToString("N0", CultureInfo.InvariantCulture));
             }
             AnsiConsole.Write(table);
+            var givenUp = await ScheduledMessageRunner.CountGivenUpAsync(store.DataSource, store.Schema, cancellationToken: cancellationToken);
+            Console.WriteLine($"Scheduled commands given up after {ScheduledMessageRunner.MaxAttempts} failures: {givenUp:N0}");
+            if (givenUp > 0)
+            {
+                Console.WriteLine($"  their errors: SELECT id, tenant_id, message_type, last_error FROM {store.Schema}.scheduled_messages WHERE given_up_at IS NOT NULL");
+            }
             if (statuses.Count == 0)
             {
                 Console.Error.WriteLine($"status: no projection has run in schema '{store.Schema}' yet.");

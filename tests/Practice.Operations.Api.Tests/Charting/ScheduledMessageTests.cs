@@ -15,14 +15,14 @@ public sealed class ScheduledMessageTests(OperationsApi api) : IClassFixture<Ope
 {
     private const string Exploding = "exploding";
 
-    private ScheduledMessageRunner Runner() => new(
+    private ScheduledMessageRunner Runner(TimeSpan? later = null) => new(
         api.Services.GetRequiredService<CommandBus>(),
         new Dictionary<string, ScheduledCommandFactory>
         {
             [NoteDeadlines.MessageType] = NoteDeadlines.CreateCommand,
             [Exploding] = (_, _) => throw new NotSupportedException("This message cannot be turned into a command."),
         },
-        new TestClock(api.Clock.GetUtcNow().AddDays(30)),
+        new TestClock(api.Clock.GetUtcNow().AddDays(30) + (later ?? TimeSpan.Zero)),
         NullLogger<ScheduledMessageRunner>.Instance);
 
     private async Task<Guid> ScheduleAsync(string tenant, string type, DateTimeOffset dueAt)
@@ -75,6 +75,26 @@ public sealed class ScheduledMessageTests(OperationsApi api) : IClassFixture<Ope
         Assert.True(failed.DueAt > api.Clock.GetUtcNow().AddDays(30), "A failed message is retried later, not at once.");
         var ran = await MessageAsync(await NoteMessageAsync(session));
         Assert.Equal((1, (string?)null, true), (ran.Attempts, ran.Error, ran.Done));
+    }
+
+    [Fact]
+    public async Task A_message_that_keeps_failing_is_given_up_after_five_attempts_and_counted()
+    {
+        var tenant = $"given-up-{Guid.NewGuid():N}";
+        var exploding = await ScheduleAsync(tenant, Exploding, api.Clock.GetUtcNow().AddHours(1));
+
+        for (var attempt = 1; attempt <= ScheduledMessageRunner.MaxAttempts; attempt++)
+        {
+            Assert.Equal(0, await ScheduledMessageRunner.CountGivenUpAsync(api.Store.DataSource, api.Schema, tenant));
+            // Each retry waits longer (2^n s); an hour later is past every one of them.
+            await Runner(TimeSpan.FromHours(attempt)).RunDueAsync();
+        }
+
+        var failed = await MessageAsync(exploding);
+        Assert.Equal((ScheduledMessageRunner.MaxAttempts, true), (failed.Attempts, failed.Done));
+        Assert.Equal(1, await ScheduledMessageRunner.CountGivenUpAsync(api.Store.DataSource, api.Schema, tenant));
+        await Runner(TimeSpan.FromDays(1)).RunDueAsync();
+        Assert.Equal(ScheduledMessageRunner.MaxAttempts, (await MessageAsync(exploding)).Attempts);
     }
 
     [Fact]
