@@ -56,6 +56,7 @@ public static class HostingExtensions
             });
             swagger.AddSecurityRequirement(document => new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
             swagger.CustomSchemaIds(type => type.FullName?.Replace('+', '.'));
+            swagger.ParameterFilter<IsoDate.DescribedAsDate>();
         });
         return builder;
     }

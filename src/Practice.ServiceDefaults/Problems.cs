@@ -8,7 +8,7 @@ using Practice.EventStore;
 namespace Practice.ServiceDefaults;
 
 /// <summary>RFC 9457 problem details for every error a host answers; a 500 never carries internals.</summary>
-public static class Problems
+public static partial class Problems
 {
     public const string ContentType = "application/problem+json";
 
@@ -44,7 +44,7 @@ public static class Problems
     /// Only a request body's JSON is the caller's fault (it arrives wrapped by binding); any other JsonException, such as
     /// a stored event that no longer reads, is the server's and a 500.
     /// </summary>
-    internal sealed class ExceptionHandler(ILogger<ExceptionHandler> logger) : IExceptionHandler
+    internal sealed partial class ExceptionHandler(ILogger<ExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
         {
@@ -52,6 +52,11 @@ public static class Problems
             {
                 BadHttpRequestException { InnerException: JsonException json } => (400, "Malformed JSON", Describe(json), FieldOf(json), "malformed-json"),
                 BadHttpRequestException { StatusCode: 413 } => (413, "Request body too large", exception.Message, null, "body-too-large"),
+                BadHttpRequestException bad when BoundParameter().Match(bad.Message) is { Success: true } parameter =>
+                    (400, "Invalid request", bad.Message.StartsWith("Required", StringComparison.Ordinal)
+                        ? $"'{parameter.Groups["name"].Value}' is required."
+                        : $"'{parameter.Groups["name"].Value}' has the wrong type or format{(parameter.Groups["type"].Value is "IsoDate" or "DateOnly" ? " (a date is yyyy-MM-dd)" : "")}.",
+                     parameter.Groups["name"].Value, "invalid-input"),
                 BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null, "bad-request"),
                 EventTooLargeException or MetadataTooLargeException =>
                     (413, "Too large to store", "What this request would record is larger than an event may be.", null, "event-too-large"),
@@ -68,6 +73,10 @@ public static class Problems
             await WriteAsync(context, status, title, detail, field, code);
             return true;
         }
+
+        /// <summary>ASP.NET's binding messages: Failed to bind parameter "Type name" from "value", and Required parameter "Type name" was not provided.</summary>
+        [System.Text.RegularExpressions.GeneratedRegex("""^(?:Failed to bind|Required) parameter "(?<type>[^" ]+\??) (?<name>[^" ]+)" """)]
+        private static partial System.Text.RegularExpressions.Regex BoundParameter();
 
         /// <summary>Says where and what, without the CLR type names System.Text.Json puts in its messages.</summary>
         private static string Describe(JsonException json) => (FieldOf(json), json.Message) switch

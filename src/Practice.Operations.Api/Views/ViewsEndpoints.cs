@@ -53,67 +53,19 @@ public static class ViewsEndpoints
         .WithName("GetClientTimeline")
         .WithSummary("Everything that happened to a client, newest first; pass nextCursor back as cursor for older entries.");
 
-        views.MapGet("/therapists/{therapistId:guid}/workload", async (Guid therapistId, DateOnly from, DateOnly to, string? by, ClaimsPrincipal caller, StreamStore store, CancellationToken ct) =>
-        {
-            if (to < from)
-            {
-                return Problems.Validation("to", "'to' is on or after 'from'.");
-            }
-            // Npgsql sends the calendar's first and last days as -infinity and infinity, and no day series ends there.
-            if (from == DateOnly.MinValue)
-            {
-                return Problems.Validation("from", $"'from' is after {DateOnly.MinValue:yyyy-MM-dd}.");
-            }
-            if (to == DateOnly.MaxValue)
-            {
-                return Problems.Validation("to", $"'to' is before {DateOnly.MaxValue:yyyy-MM-dd}.");
-            }
-            if (to.DayNumber - from.DayNumber >= MaxWorkloadDays)
-            {
-                return Problems.Validation("to", $"A workload covers at most {MaxWorkloadDays} days.");
-            }
-            if (by is not (null or "day" or "week"))
-            {
-                return Problems.Validation("by", "'by' is 'day' or 'week'.");
-            }
-            // Weeks are read whole (Monday to Sunday), so the span actually queried is the range widened to ISO weeks,
-            // which the last days of the calendar cannot be.
-            if (by == "week" && WeekStart(from) == DateOnly.MinValue)
-            {
-                return Problems.Validation("from", $"A weekly workload starts by {FirstWeeklyDay:yyyy-MM-dd}.");
-            }
-            if (by == "week" && to > LastWeeklyDay)
-            {
-                return Problems.Validation("to", $"A weekly workload ends by {LastWeeklyDay:yyyy-MM-dd}.");
-            }
-            if (by == "week" && WeekEnd(to).DayNumber - WeekStart(from).DayNumber >= MaxWorkloadDays)
-            {
-                return Problems.Validation("to", $"A weekly workload covers at most {MaxWorkloadDays / 7} ISO weeks.");
-            }
-            // A therapist sees their own workload; managers see everyone's.
-            if (!caller.IsInRole(Roles.Manager) && caller.TherapistId() != therapistId)
-            {
-                return Problems.Result(StatusCodes.Status403Forbidden, "Forbidden", "A therapist sees only their own workload.");
-            }
-            if (!await ExistsAsync(store, caller, Therapist.StreamId(therapistId), ct))
-            {
-                return NotFound("therapist", DomainErrorCodes.TherapistNotFound);
-            }
-            return by == "week"
-                ? TypedResults.Ok(await TherapistWorkloadQueries.GetWeeksAsync(store.DataSource, store.Schema, caller.TenantId(), therapistId, from, to, ct))
-                : Results.Ok(await TherapistWorkloadQueries.GetDaysAsync(store.DataSource, store.Schema, caller.TenantId(), therapistId, from, to, ct));
-        })
+        views.MapGet("/therapists/{therapistId:guid}/workload", (Guid therapistId, IsoDate from, IsoDate to, string? by, ClaimsPrincipal caller, StreamStore store, CancellationToken ct) =>
+            GetWorkloadAsync(therapistId, from.Value, to.Value, by, caller, store, ct))
         .RequireAuthorization(policy => policy.RequireRole(Roles.Therapist, Roles.Manager))
         .WithName("GetTherapistWorkload")
         .WithSummary("Booked, delivered and high-pressure hands-on minutes, sessions, cancellations, no-shows and utilisation per day or ISO week.");
 
-        views.MapGet("/locations/{locationId:guid}/schedule", async (Guid locationId, DateOnly date, ClaimsPrincipal caller, StreamStore store, CancellationToken ct) =>
+        views.MapGet("/locations/{locationId:guid}/schedule", async (Guid locationId, IsoDate date, ClaimsPrincipal caller, StreamStore store, CancellationToken ct) =>
         {
             if (!await ExistsAsync(store, caller, Location.StreamId(locationId), ct))
             {
                 return NotFound("location", DomainErrorCodes.LocationNotFound);
             }
-            return TypedResults.Ok(await DayScheduleQueries.GetDayAsync(store.DataSource, store.Schema, caller.TenantId(), locationId, date, ct));
+            return TypedResults.Ok(await DayScheduleQueries.GetDayAsync(store.DataSource, store.Schema, caller.TenantId(), locationId, date.Value, ct));
         })
         .AuditsAccess("location-schedule", (http, value) => new AccessedRecord($"{http.Request.RouteValues["locationId"]}/{http.Request.Query["date"]}",
             value is IReadOnlyList<ScheduledAppointment> day ? [.. day.Select(a => a.ClientId)] : []))
@@ -132,6 +84,57 @@ public static class ViewsEndpoints
     }
 
     /// <summary>The last Sunday of the calendar: the end of its last whole ISO week.</summary>
+    private static async Task<IResult> GetWorkloadAsync(Guid therapistId, DateOnly from, DateOnly to, string? by, ClaimsPrincipal caller, StreamStore store, CancellationToken ct)
+    {
+        if (to < from)
+        {
+            return Problems.Validation("to", "'to' is on or after 'from'.");
+        }
+        // Npgsql sends the calendar's first and last days as -infinity and infinity, and no day series ends there.
+        if (from == DateOnly.MinValue)
+        {
+            return Problems.Validation("from", $"'from' is after {DateOnly.MinValue:yyyy-MM-dd}.");
+        }
+        if (to == DateOnly.MaxValue)
+        {
+            return Problems.Validation("to", $"'to' is before {DateOnly.MaxValue:yyyy-MM-dd}.");
+        }
+        if (to.DayNumber - from.DayNumber >= MaxWorkloadDays)
+        {
+            return Problems.Validation("to", $"A workload covers at most {MaxWorkloadDays} days.");
+        }
+        if (by is not (null or "day" or "week"))
+        {
+            return Problems.Validation("by", "'by' is 'day' or 'week'.");
+        }
+        // Weeks are read whole (Monday to Sunday), so the span actually queried is the range widened to ISO weeks,
+        // which the last days of the calendar cannot be.
+        if (by == "week" && WeekStart(from) == DateOnly.MinValue)
+        {
+            return Problems.Validation("from", $"A weekly workload starts by {FirstWeeklyDay:yyyy-MM-dd}.");
+        }
+        if (by == "week" && to > LastWeeklyDay)
+        {
+            return Problems.Validation("to", $"A weekly workload ends by {LastWeeklyDay:yyyy-MM-dd}.");
+        }
+        if (by == "week" && WeekEnd(to).DayNumber - WeekStart(from).DayNumber >= MaxWorkloadDays)
+        {
+            return Problems.Validation("to", $"A weekly workload covers at most {MaxWorkloadDays / 7} ISO weeks.");
+        }
+        // A therapist sees their own workload; managers see everyone's.
+        if (!caller.IsInRole(Roles.Manager) && caller.TherapistId() != therapistId)
+        {
+            return Problems.Result(StatusCodes.Status403Forbidden, "Forbidden", "A therapist sees only their own workload.");
+        }
+        if (!await ExistsAsync(store, caller, Therapist.StreamId(therapistId), ct))
+        {
+            return NotFound("therapist", DomainErrorCodes.TherapistNotFound);
+        }
+        return by == "week"
+            ? TypedResults.Ok(await TherapistWorkloadQueries.GetWeeksAsync(store.DataSource, store.Schema, caller.TenantId(), therapistId, from, to, ct))
+            : Results.Ok(await TherapistWorkloadQueries.GetDaysAsync(store.DataSource, store.Schema, caller.TenantId(), therapistId, from, to, ct));
+    }
+
     private static readonly DateOnly FirstWeeklyDay = WeekStart(DateOnly.MinValue.AddDays(7));
 
     private static readonly DateOnly LastWeeklyDay = WeekStart(DateOnly.MaxValue.AddDays(-6)).AddDays(6);

@@ -100,6 +100,9 @@ public sealed class TherapistWorkloadTests(OperationsApi api) : IClassFixture<Op
     [InlineData("?from=2026-01-01&to=2027-01-07", "to")] // 372 days
     [InlineData("?from=2026-11-24&to=2026-11-25&by=month", "by")]
     [InlineData("?from=9999-12-31&to=9999-12-31&by=week", "to")] // its ISO week ends after the calendar does
+    [InlineData("?from=tomorrow&to=2026-11-25", "from")]
+    [InlineData("?from=11/24/2026&to=2026-11-25", "from")] // read in US order, it would be another day than most readers mean
+    [InlineData("?from=2026-11-24", "to")]
     [InlineData("?from=0001-01-01&to=0001-01-01", "from")] // the first and last days would be sent as -infinity and infinity
     [InlineData("?from=9999-12-31&to=9999-12-31", "to")]
     [InlineData("?from=0001-01-03&to=0001-01-09&by=week", "from")] // its ISO week starts on the calendar's first day
