@@ -8,6 +8,7 @@ var root = new RootCommand("Practice: operations tool for the event-sourced prac
     TokenCommand.Create(),
     RebuildCommand.Create(),
     StatusCommand.Create(),
+    DeadLettersCommand.Create(),
     BenchCommand.Create(),
 };
 try

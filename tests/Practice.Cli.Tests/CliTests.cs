@@ -88,6 +88,32 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dead_letters_are_listed_with_their_error_and_the_way_to_apply_them_again()
+    {
+        Assert.Equal(0, (await RunAsync(null, "migrate")).ExitCode);
+        Assert.Equal("No dead letters.", (await RunAsync(null, "dead-letters")).Output.Trim());
+        await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        await using (var letter = new NpgsqlCommand($"""
+            INSERT INTO {_schema}.dead_letters (projection, event_seq, event_id, tenant_id, event_type, error, attempts)
+            VALUES ('client_timeline', 41, gen_random_uuid(), 'tenant-cli', 'client-registered', 'InvalidOperationException: the summary did not format' || chr(10) || '   at a stack frame', 5)
+            """, connection))
+        {
+            await letter.ExecuteNonQueryAsync();
+        }
+
+        var (exitCode, output, error) = await RunAsync(null, "dead-letters", "--projection", "client_timeline");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("the summary did not format", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("stack frame", output, StringComparison.Ordinal);
+        Assert.Contains("client-registered", output, StringComparison.Ordinal);
+        Assert.Contains("practice rebuild", output, StringComparison.Ordinal);
+        Assert.Equal("No dead letters.", (await RunAsync(null, "dead-letters", "--projection", "day_schedule")).Output.Trim());
+        Assert.Equal(2, (await RunAsync(null, "dead-letters", "--projection", "no_such_view")).ExitCode);
+    }
+
+    [Fact]
     public async Task Status_of_a_database_never_migrated_says_to_migrate()
     {
         var (exitCode, _, error) = await RunAsync(null, "status");
