@@ -76,7 +76,7 @@ internal static class SeedCommand
             var organisation = await _manager.PostAsJsonAsync("/api/organisation", new { name = "Harbourside Massage & Trigger Point" }, Json, ct);
             if (organisation.StatusCode == HttpStatusCode.Conflict)
             {
-                Console.WriteLine($"seed: tenant '{tenant}' is seeded already; nothing to do.");
+                Console.WriteLine($"seed: tenant '{tenant}' is seeded already; nothing to do. (Had an earlier seed stopped half-way, start over with another --tenant or a fresh schema.)");
                 return null;
             }
             await Ensure(organisation, "register the organisation");
