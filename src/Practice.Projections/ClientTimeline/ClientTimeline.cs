@@ -45,7 +45,7 @@ public sealed class ClientTimelineProjection : IProjection
 
     public string Name => ProjectionName;
 
-    // 2: front-desk wording and data for entries that hold a clinical detail; cautions acknowledged with a technique.
+    // 2: cautions acknowledged with a technique are named in its summary.
     public int Version => 2;
 
     public IReadOnlyList<ProjectionTable> Tables { get; } =
@@ -60,11 +60,7 @@ public sealed class ClientTimelineProjection : IProjection
                 occurred_at timestamptz NOT NULL,
                 summary text NOT NULL,
                 clinical boolean NOT NULL,
-                data jsonb NOT NULL,
-                public_summary text,
-                public_data jsonb);
-            -- Added in version 2; on the live table too, so that readers need not wait for its rebuild.
-            ALTER TABLE {table} ADD COLUMN IF NOT EXISTS public_summary text, ADD COLUMN IF NOT EXISTS public_data jsonb;
+                data jsonb NOT NULL);
             CREATE INDEX IF NOT EXISTS {name}_by_client ON {table} (tenant_id, client_id, occurred_at DESC, seq DESC);
             """),
         new(ReferencesTable, """
@@ -142,18 +138,14 @@ public sealed class ClientTimelineProjection : IProjection
             END
             """;
         return Command($"""
-            INSERT INTO {table} (event_id, tenant_id, client_id, seq, type, occurred_at, summary, clinical, data, public_summary, public_data)
+            INSERT INTO {table} (event_id, tenant_id, client_id, seq, type, occurred_at, summary, clinical, data)
             SELECT e.event_id, e.tenant_id, e.client_id, e.seq, e.type, e.occurred_at,
                    format(e.template, coalesce(n.name, e.name_fallback), {Local("e.first_time")}, {Local("e.second_time")}),
-                   e.clinical, e.data,
-                   format(e.public_template, coalesce(n.name, e.name_fallback), {Local("e.first_time")}, {Local("e.second_time")}),
-                   e.public_data
+                   e.clinical, e.data
               FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::bigint[], $5::text[], $6::timestamptz[], $7::text[], $8::boolean[],
-                          $9::jsonb[], $10::uuid[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::uuid[], $15::uuid[],
-                          $16::text[], $17::jsonb[])
+                          $9::jsonb[], $10::uuid[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::uuid[], $15::uuid[])
                    AS e(event_id, tenant_id, client_id, seq, type, occurred_at, template, clinical,
-                        data, name_ref, name_fallback, first_time, second_time, location_id, appointment_id,
-                        public_template, public_data)
+                        data, name_ref, name_fallback, first_time, second_time, location_id, appointment_id)
               LEFT JOIN {references} n ON n.tenant_id = e.tenant_id AND n.id = e.name_ref
               LEFT JOIN {references} a ON a.tenant_id = e.tenant_id AND a.id = e.appointment_id
               LEFT JOIN {references} l ON l.tenant_id = e.tenant_id AND l.id = coalesce(e.location_id, a.location_id)
@@ -173,24 +165,7 @@ public sealed class ClientTimelineProjection : IProjection
             Array(entries.Select(x => Utc(x.Entry.FirstTime)).ToArray(), NpgsqlDbType.TimestampTz),
             Array(entries.Select(x => Utc(x.Entry.SecondTime)).ToArray(), NpgsqlDbType.TimestampTz),
             Array(entries.Select(x => x.Entry.LocationId).ToArray(), NpgsqlDbType.Uuid),
-            Array(entries.Select(x => x.Entry.AppointmentId).ToArray(), NpgsqlDbType.Uuid),
-            Array(entries.Select(x => x.Entry.PublicTemplate).ToArray(), NpgsqlDbType.Text),
-            Array(entries.Select(x => PublicData(x.Stored, x.Entry)).ToArray(), NpgsqlDbType.Jsonb));
-    }
-
-    /// <summary>The event as stored without its clinical fields, for an entry that names some; null when it shows whole.</summary>
-    private static string? PublicData(StoredEvent stored, TimelineEntry entry)
-    {
-        if (entry.ClinicalFields is not { Count: > 0 } fields)
-        {
-            return null;
-        }
-        var data = JsonSerializer.SerializeToNode(stored.Data, stored.Data.GetType(), Json)!.AsObject();
-        foreach (var field in fields)
-        {
-            data.Remove(field);
-        }
-        return data.ToJsonString(Json);
+            Array(entries.Select(x => x.Entry.AppointmentId).ToArray(), NpgsqlDbType.Uuid));
     }
 }
 
@@ -216,8 +191,8 @@ public static class ClientTimelineQueries
 
         await using var command = dataSource.CreateCommand($"""
             SELECT event_id, seq, type, occurred_at,
-                   CASE WHEN $3 THEN summary ELSE coalesce(public_summary, summary) END, clinical,
-                   CASE WHEN $3 THEN data ELSE coalesce(public_data, data) END
+                   CASE WHEN $3 THEN summary ELSE split_part(summary, $7, 1) END, clinical,
+                   CASE WHEN $3 THEN data ELSE data - $8::text[] END
               FROM {Table(schema, ClientTimelineProjection.EntriesTable)}
              WHERE tenant_id = $1 AND client_id = $2 AND ($3 OR NOT clinical)
                {(after is null ? "" : "AND (occurred_at, seq) < ($5, $6)")}
@@ -228,11 +203,10 @@ public static class ClientTimelineQueries
         command.Parameters.Add(Value(clientId));
         command.Parameters.Add(Value(includeClinical));
         command.Parameters.Add(Value(pageSize + 1));
-        if (after is { } position)
-        {
-            command.Parameters.Add(Value(position.OccurredAt));
-            command.Parameters.Add(Value(position.Sequence));
-        }
+        command.Parameters.Add(Value(after?.OccurredAt ?? DateTimeOffset.UnixEpoch));
+        command.Parameters.Add(Value(after?.Sequence ?? 0L));
+        command.Parameters.Add(Value(TimelineSummaries.FrontDeskHiddenFrom));
+        command.Parameters.Add(Value(TimelineSummaries.FrontDeskHiddenFields));
 
         var entries = new List<ClientTimelineEntry>(pageSize + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))

@@ -11,8 +11,7 @@ namespace Practice.Projections.ClientTimeline;
 /// What one event contributes to a client's timeline. Template is a PostgreSQL format() string: %1$s is the
 /// name of NameRef (a therapist or goal the projection has seen) or NameFallback, %2$s and %3$s are FirstTime
 /// and SecondTime in the local time of the location (given, or the appointment's). Free text from the event
-/// is escaped, so a '%' a client typed stays a '%'. A non-clinical entry that holds a clinical detail gives
-/// the front desk PublicTemplate instead, and its data without ClinicalFields (as the JSON names them).
+/// is escaped, so a '%' a client typed stays a '%'.
 /// </summary>
 internal sealed record TimelineEntry(
     Guid ClientId,
@@ -24,9 +23,7 @@ internal sealed record TimelineEntry(
     DateTimeOffset? FirstTime = null,
     DateTimeOffset? SecondTime = null,
     Guid? LocationId = null,
-    Guid? AppointmentId = null,
-    string? PublicTemplate = null,
-    IReadOnlyList<string>? ClinicalFields = null);
+    Guid? AppointmentId = null);
 
 /// <summary>Something later summaries name: a therapist's name, a location's time zone, an appointment's location, a goal.</summary>
 internal sealed record TimelineReference(Guid Id, string? Name = null, string? TimeZone = null, Guid? LocationId = null);
@@ -74,11 +71,9 @@ internal static class TimelineSummaries
             $"No-show for {First}: {Fee(e.FeePercent, e.FeeWaiverReason)}", FirstTime: e.Start, LocationId: e.LocationId),
         AppointmentFulfilled e => new(e.ClientId, e.FulfilledAt, false, "Appointment fulfilled", AppointmentId: e.AppointmentId),
 
-        // That a session started is the front desk's to know; which cautions its therapist acknowledged is not.
+        // That a session started is the front desk's to know; which cautions its therapist acknowledged is not (see FrontDeskHidden).
         SessionStarted e => new(e.ClientId, e.StartedAt, false, $"Session started: {Words(e.Modality)} with {Therapist}" + Cautions(e.AcknowledgedContraindications),
-            NameRef: e.TherapistId, NameFallback: "a therapist",
-            PublicTemplate: e.AcknowledgedContraindications is { Count: > 0 } ? $"Session started: {Words(e.Modality)} with {Therapist}" : null,
-            ClinicalFields: ["acknowledgedContraindications"]),
+            NameRef: e.TherapistId, NameFallback: "a therapist"),
         TriggerPointFound e => new(e.ClientId, e.FoundAt, true,
             $"Trigger point found: {Text(e.Muscle)}, {Words(e.Side)}, {Words(e.Activity)}"
             + (string.IsNullOrWhiteSpace(e.ReferredPainRegion) ? "" : $", referred to {Text(e.ReferredPainRegion)}")
@@ -127,8 +122,17 @@ internal static class TimelineSummaries
         return words.Length == 0 ? words : char.ToUpperInvariant(words[0]) + words[1..];
     }
 
+    /// <summary>
+    /// What a non-clinical entry holds that the front desk may not read: its summary from this on, and these
+    /// fields of its data. Taken out when read, not when written, so rows written by any version of this code,
+    /// before or after a rebuild, are read the same way.
+    /// </summary>
+    internal const string FrontDeskHiddenFrom = ", cautions acknowledged: ";
+
+    internal static readonly string[] FrontDeskHiddenFields = ["acknowledgedContraindications"];
+
     private static string Cautions(IReadOnlyList<Contraindication>? acknowledged) =>
-        acknowledged is { Count: > 0 } ? $", cautions acknowledged: {string.Join(", ", acknowledged.Select(c => Words(c)))}" : "";
+        acknowledged is { Count: > 0 } ? FrontDeskHiddenFrom + string.Join(", ", acknowledged.Select(c => Words(c))) : "";
 
     // format() reads '%' as the start of a placeholder; doubled it is a literal.
     private static string Text(string? value) => (value ?? "").Trim().Replace("%", "%%", StringComparison.Ordinal);
