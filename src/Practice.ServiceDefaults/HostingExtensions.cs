@@ -133,10 +133,12 @@ public static class HostingExtensions
             {
                 var manager = caller.IsInRole(Roles.Manager) ? caller.FindFirst(PracticeClaims.Tenant)?.Value : null;
                 var projections = await store.GetProjectionStatusesAsync(ReadinessLagCountLimit, manager ?? "", cancellationToken);
-                var ready = projections.All(p => p.LagSeconds <= settings.MaxProjectionLagSeconds);
+                // A projection being rebuilt (for new code, say) serves its old tables meanwhile; it is not a reason to take
+                // every instance out of service, which its lag, shared by all of them, would otherwise do.
+                var ready = projections.All(p => p.Rebuilding || p.LagSeconds <= settings.MaxProjectionLagSeconds);
                 var status = ready ? "ready" : "lagging";
                 object body = manager is not null
-                    ? new { status, database = "reachable", projections = projections.Select(p => new { p.Name, p.LagSeconds, p.DeadLetters }) }
+                    ? new { status, database = "reachable", projections = projections.Select(p => new { p.Name, p.LagSeconds, p.DeadLetters, p.Rebuilding }) }
                     : new { status, database = "reachable" };
                 return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
             }

@@ -370,6 +370,8 @@ public sealed class DeadLettersInARebuild(DeadLettersFixture fixture) : IClassFi
             await hold.Started.Task.WaitAsync(Timeout);
             var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.RebuildProjectionAsync("ledger").WaitAsync(Timeout));
             Assert.Contains("already running", refused.Message, StringComparison.Ordinal);
+            // Readiness reads this, so that a projection being rebuilt does not take every instance out of service.
+            Assert.True(Assert.Single(await _store.GetProjectionStatusesAsync()).Rebuilding);
         }
         finally
         {
@@ -377,6 +379,7 @@ public sealed class DeadLettersInARebuild(DeadLettersFixture fixture) : IClassFi
             hold.Released.TrySetResult();
         }
         await first.WaitAsync(Timeout);
+        Assert.False(Assert.Single(await _store.GetProjectionStatusesAsync()).Rebuilding);
 
         await _store.RebuildProjectionAsync("ledger");
         Assert.Equal(await DepositsAsync("IS NOT NULL"), await AmountsAsync());

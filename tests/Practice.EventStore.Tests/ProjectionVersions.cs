@@ -37,6 +37,28 @@ internal sealed class VersionedLogProjection(int version) : IProjection
     }
 }
 
+/// <summary>A version 2 whose code cannot apply any event: each rebuild for it fails.</summary>
+internal sealed class BrokenNewVersionProjection : IProjection
+{
+    private int _applies;
+
+    public int Applies => Volatile.Read(ref _applies);
+
+    public string Name => VersionedLogProjection.ProjectionName;
+
+    public int Version => 2;
+
+    public IReadOnlyList<ProjectionTable> Tables { get; } = new VersionedLogProjection(2).Tables;
+
+    public IReadOnlySet<string> EventTypes { get; } = new HashSet<string>();
+
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _applies);
+        throw new InvalidCastException("Version 2 cannot read these events.");
+    }
+}
+
 public sealed class ProjectionVersions : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
@@ -52,6 +74,40 @@ public sealed class ProjectionVersions : IAsyncLifetime
         TestEventTypes.Register(options);
         options.AddAsyncProjection(new VersionedLogProjection(version));
     });
+
+    [Fact]
+    public async Task A_rebuild_for_a_new_version_that_fails_is_tried_again_after_a_wait_and_the_old_read_model_stays()
+    {
+        await using var oldCode = await StoreRunningAsync(1);
+        await using (var daemon = oldCode.CreateDaemon(Fast))
+        {
+            await daemon.StartAsync();
+            await Accounts.StartAsync(oldCode, "before-the-upgrade", 3);
+            await oldCode.WaitForNonStaleProjectionsAsync(Timeout);
+        }
+        var broken = new BrokenNewVersionProjection();
+        var options = new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = _schema, RebuildMaxFailures = 0 };
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(broken);
+        await using var newCode = StreamStore.Create(options);
+        await newCode.MigrateAsync();
+
+        await using (var daemon = newCode.CreateDaemon(Fast))
+        {
+            await daemon.StartAsync();
+            await Eventually.HoldsAsync(() => broken.Applies > 0, Timeout, "the new version's rebuild has run");
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var firstRebuild = broken.Applies;
+            // The first retry waits 5 s, not the 100 ms of a leader's retry.
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            Assert.Equal(firstRebuild, broken.Applies);
+        }
+        Assert.Equal(["1|3"], await WrittenByAsync());
+        Assert.Equal(1, await Db.ScalarAsync<int>($"SELECT version FROM {_schema}.projection_progress WHERE name = $1", VersionedLogProjection.ProjectionName));
+    }
+
+    private Task<List<string>> CheckpointAsync() =>
+        Db.RowsAsync($"SELECT last_tx, last_seq FROM {_schema}.projection_progress WHERE name = $1", VersionedLogProjection.ProjectionName);
 
     private Task<List<string>> WrittenByAsync() =>
         Db.RowsAsync($"SELECT written_by, count(*) FROM {_schema}.{VersionedLogProjection.ProjectionName} GROUP BY written_by ORDER BY written_by");
@@ -80,14 +136,24 @@ public sealed class ProjectionVersions : IAsyncLifetime
         Assert.Equal(0, await Db.ScalarAsync<long>($"SELECT count(*) FROM {_schema}.{VersionedLogProjection.ProjectionName} WHERE stream_id IS NULL"));
         Assert.Equal(2, await Db.ScalarAsync<int>($"SELECT version FROM {_schema}.projection_progress WHERE name = $1", VersionedLogProjection.ProjectionName));
 
-        // An old process still running in a rolling deploy writes nothing into the new tables.
+        // An old process still running in a rolling deploy writes nothing into the new tables, and neither does its rebuild.
+        var checkpoint = await CheckpointAsync();
         await using (var daemon = oldCode.CreateDaemon(Fast))
         {
             await daemon.StartAsync();
+            await Eventually.HoldsAsync(() => daemon.StandingBy.Contains(VersionedLogProjection.ProjectionName), Timeout, "the old daemon stands by");
             await Accounts.StartAsync(oldCode, "after-the-upgrade", 2);
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            // Several of its rechecks (every 100 ms) pass; had it applied the events, the new table's NOT NULL column
+            // would have dead-lettered them and moved the checkpoint.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            Assert.Contains(VersionedLogProjection.ProjectionName, daemon.StandingBy);
         }
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => oldCode.RebuildProjectionAsync(VersionedLogProjection.ProjectionName));
+        Assert.Contains("newer", refused.Message, StringComparison.Ordinal);
         Assert.Equal(["2|8"], await WrittenByAsync());
+        Assert.Equal(checkpoint, await CheckpointAsync());
+        Assert.Empty(await newCode.GetDeadLettersAsync());
+        Assert.Equal(2, await Db.ScalarAsync<int>($"SELECT version FROM {_schema}.projection_progress WHERE name = $1", VersionedLogProjection.ProjectionName));
 
         await using (var daemon = newCode.CreateDaemon(Fast))
         {

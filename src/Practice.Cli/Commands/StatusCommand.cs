@@ -18,13 +18,19 @@ internal static class StatusCommand
         var command = new Command("status", "Show each projection's checkpoint, lag and dead letters, for all tenants.") { connection };
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (Console.IsOutputRedirected)
+            {
+                // Logs and pipes would otherwise get the table wrapped at 80 columns.
+                AnsiConsole.Profile.Width = 140;
+            }
             await using var store = CliSettings.OpenStore(result.GetValue(connection));
             var statuses = await store.GetProjectionStatusesAsync(cancellationToken: cancellationToken);
-            var table = new Table().AddColumns("Projection", "Checkpoint", "Lag (events)", "Lag (s)", "Dead letters");
+            var table = new Table().AddColumns("Projection", "Checkpoint", "Lag (events)", "Lag (s)", "Dead letters", "Rebuilding");
             foreach (var status in statuses)
             {
                 table.AddRow(status.Name, status.Checkpoint.ToString(), status.LagEvents.ToString("N0", CultureInfo.InvariantCulture),
-                    status.LagSeconds.ToString("0.0", CultureInfo.InvariantCulture), status.DeadLetters.ToString("N0", CultureInfo.InvariantCulture));
+                    status.LagSeconds.ToString("0.0", CultureInfo.InvariantCulture), status.DeadLetters.ToString("N0", CultureInfo.InvariantCulture),
+                    status.Rebuilding ? "yes" : "");
             }
             AnsiConsole.Write(table);
             var givenUp = await ScheduledMessageRunner.CountGivenUpAsync(store.DataSource, store.Schema, cancellationToken: cancellationToken);

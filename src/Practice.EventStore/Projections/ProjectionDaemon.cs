@@ -46,6 +46,8 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, Channel<bool>> _wakeups = new();
     private readonly ConcurrentDictionary<string, bool> _leading = new();
+    private readonly ConcurrentDictionary<string, bool> _standingBy = new();
+    private readonly ConcurrentDictionary<string, TimeSpan> _rebuildRetry = new();
     private CancellationTokenSource? _stopping;
     private List<Task> _tasks = [];
 
@@ -58,6 +60,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
 
     /// <summary>Projections this instance currently leads.</summary>
     public IReadOnlyCollection<string> Leading => _leading.Where(p => p.Value).Select(p => p.Key).ToList();
+
+    /// <summary>Projections this instance leaves alone because newer code wrote them (see <see cref="IProjection.Version"/>).</summary>
+    public IReadOnlyCollection<string> StandingBy => _standingBy.Where(p => p.Value).Select(p => p.Key).ToList();
 
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -135,8 +140,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     {
         while (!stopping.IsCancellationRequested)
         {
-            // Left the lead to newer code: the lock went with the connection, and it asks again later.
-            var standBy = false;
+            // Not leading for now (newer code wrote it, or its rebuild failed): the lock goes with the connection,
+            // and it asks again after this wait.
+            TimeSpan? standBy = null;
             try
             {
                 // A standby keeps its connection while it waits, rather than dialling anew each time.
@@ -148,8 +154,8 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 _leading[projection.Name] = true;
                 try
                 {
-                    standBy = !await AtOwnVersionAsync(connection, projection, stopping);
-                    if (!standBy)
+                    standBy = await AtOwnVersionAsync(connection, projection, stopping);
+                    if (standBy is null)
                     {
                         _logger.LogInformation("Leading projection {Projection}.", projection.Name);
                         await LeadAsync(connection, projection, stopping);
@@ -170,44 +176,65 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 _logger.LogError(exception, "Projection {Projection} stopped leading after an error; retrying.", projection.Name);
                 await Delay(_options.LeaderRetryInterval, stopping);
             }
-            if (standBy)
+            if (standBy is { } wait)
             {
-                await Delay(_options.LeaderRetryInterval, stopping);
+                await Delay(wait, stopping);
             }
         }
     }
 
     /// <summary>
-    /// True when the read model is this code's version, after rebuilding it if older code wrote it. False when
-    /// newer code wrote it: this process then leaves it alone, so that it never writes the old shape into it.
+    /// Null when the read model is this code's version, after rebuilding it if older code wrote it; otherwise how
+    /// long to wait before asking again. Newer code's read model is left alone, so that this process never writes
+    /// the old shape into it; a rebuild that fails (too many failing events, a swap that cannot get its locks, a
+    /// rebuild already running) is tried again after a wait that doubles up to 5 minutes, not at once.
     /// </summary>
-    private async Task<bool> AtOwnVersionAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
+    private async Task<TimeSpan?> AtOwnVersionAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
     {
         var written = await ProjectionProgress.ReadVersionAsync(connection, null, _store.Schema, projection.Name, stopping);
         if (written > projection.Version)
         {
-            _logger.LogWarning("Projection {Projection} was written by version {Written} of its code, newer than this process's {Version}; leaving it to a process that runs the newer code.",
-                projection.Name, written, projection.Version);
-            return false;
+            if (!_standingBy.TryGetValue(projection.Name, out var already) || !already)
+            {
+                _logger.LogWarning("Projection {Projection} was written by version {Written} of its code, newer than this process's {Version}; leaving it to a process that runs the newer code.",
+                    projection.Name, written, projection.Version);
+            }
+            _standingBy[projection.Name] = true;
+            return _options.LeaderRetryInterval;
         }
+        _standingBy[projection.Name] = false;
         if (written < projection.Version)
         {
             _logger.LogInformation("Projection {Projection} was written by version {Written} of its code; rebuilding it with version {Version}.",
                 projection.Name, written, projection.Version);
-            if (projection.Tables.Count > 0)
+            try
             {
-                await _store.RebuildProjectionAsync(projection.Name, null, stopping);
+                if (projection.Tables.Count > 0)
+                {
+                    await _store.RebuildProjectionAsync(projection.Name, null, stopping);
+                }
+                else
+                {
+                    // Nothing of its own to rebuild (a subscription's effects are not replayed): it carries on from its checkpoint.
+                    await using var transaction = await connection.BeginTransactionAsync(stopping);
+                    await ProjectionProgress.SaveVersionAsync(connection, transaction, _store.Schema, projection.Name, projection.Version, stopping);
+                    await transaction.CommitAsync(stopping);
+                }
             }
-            else
+            catch (Exception exception) when (!stopping.IsCancellationRequested && exception is InvalidOperationException or NpgsqlException)
             {
-                // Nothing of its own to rebuild (a subscription's effects are not replayed): it carries on from its checkpoint.
-                await using var transaction = await connection.BeginTransactionAsync(stopping);
-                await ProjectionProgress.SaveVersionAsync(connection, transaction, _store.Schema, projection.Name, projection.Version, stopping);
-                await transaction.CommitAsync(stopping);
+                var wait = _rebuildRetry.AddOrUpdate(projection.Name, RebuildRetryFirst,
+                    (_, last) => TimeSpan.FromTicks(Math.Min(last.Ticks * 2, RebuildRetryLimit.Ticks)));
+                _logger.LogError(exception, "Projection {Projection} could not be rebuilt for version {Version}; trying again in {Wait}.", projection.Name, projection.Version, wait);
+                return wait;
             }
+            _rebuildRetry.TryRemove(projection.Name, out _);
         }
-        return true;
+        return null;
     }
+
+    private static readonly TimeSpan RebuildRetryFirst = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RebuildRetryLimit = TimeSpan.FromMinutes(5);
 
     /// <summary>A session-level advisory lock on an unpooled connection: released when it closes, however the process ends.</summary>
     private async Task<bool> TryLeadAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)

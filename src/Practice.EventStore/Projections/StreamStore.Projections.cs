@@ -7,7 +7,8 @@ using Practice.EventStore.Schema;
 
 namespace Practice.EventStore;
 
-public sealed record ProjectionStatus(string Name, ProjectionPosition Checkpoint, long LagEvents, double LagSeconds, long DeadLetters);
+/// <summary>Rebuilding: a rebuild of it is running somewhere (it holds the rebuild's lock) and will move its checkpoint when it swaps in.</summary>
+public sealed record ProjectionStatus(string Name, ProjectionPosition Checkpoint, long LagEvents, double LagSeconds, long DeadLetters, bool Rebuilding);
 
 public sealed record DeadLetter(long Id, string Projection, long EventSequence, Guid EventId, string TenantId, string EventType, string Error, int Attempts, DateTimeOffset FailedAt);
 
@@ -40,7 +41,12 @@ public sealed partial class StreamStore
                    (SELECT count(*) FROM (SELECT 1 FROM {Schema}.events e WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) ORDER BY e.tx, e.seq LIMIT $2) lagging),
                    coalesce((SELECT extract(epoch FROM now() - e.created_at)::float8 FROM {Schema}.events e
                               WHERE (e.tx, e.seq) > (p.last_tx, p.last_seq) ORDER BY e.tx, e.seq LIMIT 1), 0),
-                   (SELECT count(*) FROM {Schema}.dead_letters d WHERE d.projection = p.name AND ($3::text IS NULL OR d.tenant_id = $3))
+                   (SELECT count(*) FROM {Schema}.dead_letters d WHERE d.projection = p.name AND ($3::text IS NULL OR d.tenant_id = $3)),
+                   -- A bigint advisory lock shows in pg_locks as its high and low 32 bits, in classid and objid.
+                   EXISTS (SELECT 1 FROM pg_locks l
+                            WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted
+                              AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                              AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended($4 || p.name, 0))
               FROM {Schema}.projection_progress p
              WHERE p.name = ANY ($1)
              ORDER BY p.name
@@ -48,13 +54,14 @@ public sealed partial class StreamStore
         command.Parameters.Add(new NpgsqlParameter { Value = Options.AsyncProjections.Select(p => p.Name).ToArray() });
         command.Parameters.Add(new NpgsqlParameter { Value = (long)lagCountLimit });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)deadLettersOfTenant ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = RebuildLockKey("") });
         var statuses = new List<ProjectionStatus>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
             statuses.Add(new ProjectionStatus(reader.GetString(0),
                 new ProjectionPosition(ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture), reader.GetInt64(2)),
-                reader.GetInt64(3), Math.Max(0, reader.GetDouble(4)), reader.GetInt64(5)));
+                reader.GetInt64(3), Math.Max(0, reader.GetDouble(4)), reader.GetInt64(5), reader.GetBoolean(6)));
         }
         return statuses;
     }
@@ -188,13 +195,14 @@ public sealed partial class StreamStore
         }
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
         // Two rebuilds of one projection would write the same fresh tables, so a second one is refused.
-        var key = $"practice-rebuild:{Schema}.{name}";
+        var key = RebuildLockKey(name);
         if (!await RebuildLockAsync(connection, "pg_try_advisory_lock", key, cancellationToken))
         {
             throw new InvalidOperationException($"A rebuild of '{name}' is already running.");
         }
         try
         {
+            await RefuseNewerAsync(connection, null, projection, cancellationToken);
             await RebuildAsync(connection, projection, progress, cancellationToken);
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable)
@@ -210,6 +218,18 @@ public sealed partial class StreamStore
             {
                 await RebuildLockAsync(connection, "pg_advisory_unlock", key, CancellationToken.None);
             }
+        }
+    }
+
+    private string RebuildLockKey(string projection) => $"practice-rebuild:{Schema}.{projection}";
+
+    private async Task RefuseNewerAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, IProjection projection, CancellationToken cancellationToken)
+    {
+        var written = await ProjectionProgress.ReadVersionAsync(connection, transaction, Schema, projection.Name, cancellationToken);
+        if (written > projection.Version)
+        {
+            throw new InvalidOperationException(
+                $"'{projection.Name}' was written by version {written} of its code, newer than this one's {projection.Version}; rebuild it with the newer code. Nothing was changed.");
         }
     }
 
@@ -271,6 +291,8 @@ public sealed partial class StreamStore
         await using (var swap = await connection.BeginTransactionAsync(cancellationToken))
         {
             await ProjectionProgress.LockAsync(connection, swap, Schema, name, cancellationToken);
+            // Newer code may have rebuilt it meanwhile; the old shape must not replace the new one.
+            await RefuseNewerAsync(connection, swap, projection, cancellationToken);
             // An inline projection is written by the appends themselves, not from a checkpoint, so the swap must
             // leave none of them behind in the old tables. Every append of such a store holds the inline lock
             // shared; holding it exclusively waits out the appends in flight and holds back the rest, which then

@@ -24,7 +24,7 @@ public sealed class ReadinessTests(OperationsApi api) : IClassFixture<Operations
         Assert.Equal("ready", ready.GetProperty("status").GetString());
         var projections = ready.GetProperty("projections").EnumerateArray().ToList();
         Assert.Equal(PracticeProjections.All.Select(p => p.Name).Order(), projections.Select(p => p.GetProperty("name").GetString()!).Order());
-        Assert.All(projections, p => Assert.Equal(["deadLetters", "lagSeconds", "name"], p.EnumerateObject().Select(f => f.Name).Order()));
+        Assert.All(projections, p => Assert.Equal(["deadLetters", "lagSeconds", "name", "rebuilding"], p.EnumerateObject().Select(f => f.Name).Order()));
     }
 
     [Fact]
