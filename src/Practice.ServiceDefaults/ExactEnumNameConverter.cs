@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Practice.ServiceDefaults;
 
 /// <summary>
-/// Request enums by one exact name (any case). System.Text.Json's own string converter reads "a, b" as a|b even
+/// Request enums by one exact name (any case): the API's kebab-case name, or the C# member name. System.Text.Json's own string converter reads "a, b" as a|b even
 /// for enums that are not flags, so a list item such as "anticoagulants, needle-phobia" would silently become
 /// another value, or one that is not defined at all and fails every later read.
 /// </summary>
@@ -24,7 +24,14 @@ internal sealed class ExactEnumNameConverter(JsonNamingPolicy naming) : JsonConv
         public Names(JsonNamingPolicy naming)
         {
             _names = Enum.GetValues<TEnum>().Distinct().ToFrozenDictionary(value => value, value => naming.ConvertName(value.ToString()));
-            _byName = _names.ToFrozenDictionary(pair => pair.Value, pair => pair.Key, StringComparer.OrdinalIgnoreCase);
+            // The C# member name ("DeepTissue") is read too, as System.Text.Json's own converter did.
+            var byName = new Dictionary<string, TEnum>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (value, name) in _names)
+            {
+                byName.TryAdd(name, value);
+                byName.TryAdd(value.ToString(), value);
+            }
+            _byName = byName.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase);
         }
 
         public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>

@@ -57,6 +57,9 @@ public static partial class Problems
                         ? $"'{parameter.Groups["name"].Value}' is required."
                         : $"'{parameter.Groups["name"].Value}' has the wrong type or format{(parameter.Groups["type"].Value is "IsoDate" or "DateOnly" ? " (a date is yyyy-MM-dd)" : "")}.",
                      parameter.Groups["name"].Value, "invalid-input"),
+                BadHttpRequestException bad when bad.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal)
+                                                || bad.Message.EndsWith("was not provided from body.", StringComparison.Ordinal) =>
+                    (400, "Malformed JSON", "This request needs a JSON body.", null, "malformed-json"),
                 BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null, "bad-request"),
                 EventTooLargeException or MetadataTooLargeException =>
                     (413, "Too large to store", "What this request would record is larger than an event may be.", null, "event-too-large"),
@@ -75,7 +78,8 @@ public static partial class Problems
         }
 
         /// <summary>ASP.NET's binding messages: Failed to bind parameter "Type name" from "value", and Required parameter "Type name" was not provided.</summary>
-        [System.Text.RegularExpressions.GeneratedRegex("""^(?:Failed to bind|Required) parameter "(?<type>[^" ]+\??) (?<name>[^" ]+)" """)]
+        // A body that is missing is not a field; it is answered as malformed JSON.
+        [System.Text.RegularExpressions.GeneratedRegex("""^(?:Failed to bind parameter "(?<type>[^" ]+) (?<name>[^" ]+)" from "|Required parameter "(?<type>[^" ]+) (?<name>[^" ]+)" was not provided from (?!body))""")]
         private static partial System.Text.RegularExpressions.Regex BoundParameter();
 
         /// <summary>Says where and what, without the CLR type names System.Text.Json puts in its messages.</summary>

@@ -143,6 +143,10 @@ public sealed class BookingAppointmentTests(OperationsApi api) : IClassFixture<O
         var before = await api.CountEventsAsync();
 
         await frontDesk.PostRawAsync("/api/appointments", "{\"locationId\": ").ShouldBeProblem(HttpStatusCode.BadRequest);
+        // No body at all: said in the API's words, without the handler's parameter names.
+        var missing = await frontDesk.PostRawAsync("/api/appointments", "").ShouldBeProblem(HttpStatusCode.BadRequest, code: "malformed-json");
+        Assert.Equal("This request needs a JSON body.", missing.GetProperty("detail").GetString());
+        Assert.False(missing.TryGetProperty("errors", out _));
 
         Assert.Equal(before, await api.CountEventsAsync());
     }
