@@ -96,6 +96,9 @@ public static class MessagingSchema
             ALTER TABLE {schema}.scheduled_messages ADD COLUMN IF NOT EXISTS claimed_until timestamptz;
             -- A message whose command kept failing is done but given up, which practice status reports.
             ALTER TABLE {schema}.scheduled_messages ADD COLUMN IF NOT EXISTS given_up_at timestamptz;
+            -- Those given up before the column existed: done after every attempt, with an error kept.
+            UPDATE {schema}.scheduled_messages SET given_up_at = done_at
+             WHERE given_up_at IS NULL AND done_at IS NOT NULL AND attempts >= {ScheduledMessageRunner.MaxAttempts} AND last_error IS NOT NULL;
             CREATE OR REPLACE FUNCTION {schema}.scheduled_message_done(p_id uuid, p_owner uuid, p_done timestamptz) RETURNS void
             LANGUAGE plpgsql AS $fn$
             BEGIN

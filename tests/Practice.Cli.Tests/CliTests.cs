@@ -114,6 +114,24 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Status_of_a_schema_made_by_older_apis_shows_the_projections_and_says_the_count_comes_with_migrate()
+    {
+        Assert.Equal(0, (await RunAsync(null, "migrate")).ExitCode);
+        await using (var connection = new NpgsqlConnection(TestDatabase.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var older = new NpgsqlCommand($"ALTER TABLE {_schema}.scheduled_messages DROP COLUMN given_up_at", connection);
+            await older.ExecuteNonQueryAsync();
+        }
+
+        var (exitCode, output, error) = await RunAsync(null, "status");
+
+        Assert.True(exitCode == 0, error);
+        Assert.Contains("client_timeline", output, StringComparison.Ordinal);
+        Assert.Contains("practice migrate adds the count", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Status_of_a_database_never_migrated_says_to_migrate()
     {
         var (exitCode, _, error) = await RunAsync(null, "status");
