@@ -15,7 +15,8 @@ try
 {
     return await root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
-catch (OperationCanceledException)
+// An HTTP call that timed out is cancelled too, but is no Ctrl-C: it is reported as an error below.
+catch (OperationCanceledException exception) when (exception.InnerException is not TimeoutException)
 {
     Console.Error.WriteLine("practice: stopped.");
     return 130;

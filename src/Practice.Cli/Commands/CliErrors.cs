@@ -18,6 +18,7 @@ internal static class CliErrors
             $"the database has no such table ({missing.MessageText}); run practice migrate first.",
         NpgsqlException { InnerException: SocketException or TimeoutException } or NpgsqlException { IsTransient: true } =>
             $"cannot reach PostgreSQL ({exception.Message}). Start it with ops/pg start, or give --connection or Practice__ConnectionString.",
+        OperationCanceledException { InnerException: TimeoutException } => "the API did not answer in time (100 s); is it running and reachable at --url?",
         _ => null,
     };
 

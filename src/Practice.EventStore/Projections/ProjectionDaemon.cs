@@ -151,12 +151,12 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 {
                     await Delay(_options.LeaderRetryInterval, stopping);
                 }
-                _leading[projection.Name] = true;
                 try
                 {
                     standBy = await AtOwnVersionAsync(connection, projection, stopping);
                     if (standBy is null)
                     {
+                        _leading[projection.Name] = true;
                         _logger.LogInformation("Leading projection {Projection}.", projection.Name);
                         await LeadAsync(connection, projection, stopping);
                     }
