@@ -86,9 +86,14 @@ public static class HostingExtensions
             if (!response.HasStarted && response.ContentLength is null && string.IsNullOrEmpty(response.ContentType))
             {
                 // A streamed body over the limit is stopped by Kestrel while binding; it gets the same answer as a declared one.
-                var tooLarge = response.StatusCode == StatusCodes.Status413PayloadTooLarge;
-                await Problems.WriteAsync(context.HttpContext, response.StatusCode, tooLarge ? "Request body too large" : ReasonPhrases(response.StatusCode),
-                    tooLarge ? $"The limit is {maxBody} bytes." : null, code: tooLarge ? "body-too-large" : null);
+                var (title, detail, code) = response.StatusCode switch
+                {
+                    StatusCodes.Status413PayloadTooLarge => ("Request body too large", $"The limit is {maxBody} bytes.", "body-too-large"),
+                    // curl -d sends a form content type unless told otherwise.
+                    StatusCodes.Status415UnsupportedMediaType => (ReasonPhrases(response.StatusCode), "Send the body as JSON, with Content-Type: application/json.", "unsupported-media-type"),
+                    _ => (ReasonPhrases(response.StatusCode), (string?)null, (string?)null),
+                };
+                await Problems.WriteAsync(context.HttpContext, response.StatusCode, title, detail, code: code);
             }
         });
         app.UseAuthentication();
