@@ -94,11 +94,16 @@ public static class MessagingSchema
             CREATE INDEX IF NOT EXISTS scheduled_messages_due ON {schema}.scheduled_messages (due_at) WHERE done_at IS NULL;
             ALTER TABLE {schema}.scheduled_messages ADD COLUMN IF NOT EXISTS claimed_by uuid;
             ALTER TABLE {schema}.scheduled_messages ADD COLUMN IF NOT EXISTS claimed_until timestamptz;
-            -- A message whose command kept failing is done but given up, which practice status reports.
-            ALTER TABLE {schema}.scheduled_messages ADD COLUMN IF NOT EXISTS given_up_at timestamptz;
-            -- Those given up before the column existed: done after every attempt, with an error kept.
-            UPDATE {schema}.scheduled_messages SET given_up_at = done_at
-             WHERE given_up_at IS NULL AND done_at IS NOT NULL AND attempts >= {ScheduledMessageRunner.MaxAttempts} AND last_error IS NOT NULL;
+            -- A message whose command kept failing is done but given up, which practice status reports. Those given up
+            -- before the column existed (done after every attempt, with an error kept) are marked once, when it is added.
+            DO $given_up$ BEGIN
+                IF NOT EXISTS (SELECT 1 FROM information_schema.columns
+                                WHERE table_schema = '{schema}' AND table_name = 'scheduled_messages' AND column_name = 'given_up_at') THEN
+                    ALTER TABLE {schema}.scheduled_messages ADD COLUMN given_up_at timestamptz;
+                    UPDATE {schema}.scheduled_messages SET given_up_at = done_at
+                     WHERE done_at IS NOT NULL AND attempts >= {ScheduledMessageRunner.MaxAttempts} AND last_error IS NOT NULL;
+                END IF;
+            END $given_up$;
             CREATE OR REPLACE FUNCTION {schema}.scheduled_message_done(p_id uuid, p_owner uuid, p_done timestamptz) RETURNS void
             LANGUAGE plpgsql AS $fn$
             BEGIN

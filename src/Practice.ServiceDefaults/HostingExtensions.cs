@@ -90,7 +90,7 @@ public static class HostingExtensions
                 {
                     StatusCodes.Status413PayloadTooLarge => ("Request body too large", $"The limit is {maxBody} bytes.", "body-too-large"),
                     // curl -d sends a form content type unless told otherwise.
-                    StatusCodes.Status415UnsupportedMediaType => (ReasonPhrases(response.StatusCode), "Send the body as JSON, with Content-Type: application/json.", "unsupported-media-type"),
+                    StatusCodes.Status415UnsupportedMediaType => (ReasonPhrases(response.StatusCode), Problems.UnsupportedMediaTypeDetail, "unsupported-media-type"),
                     _ => (ReasonPhrases(response.StatusCode), (string?)null, (string?)null),
                 };
                 await Problems.WriteAsync(context.HttpContext, response.StatusCode, title, detail, code: code);

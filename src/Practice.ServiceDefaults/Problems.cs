@@ -12,6 +12,8 @@ public static partial class Problems
 {
     public const string ContentType = "application/problem+json";
 
+    internal const string UnsupportedMediaTypeDetail = "Send the body as JSON, with Content-Type: application/json.";
+
     public static ProblemDetails Create(int status, string title, string? detail = null, string? field = null, string? code = null)
     {
         var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Type = $"https://httpstatuses.io/{status}" };
@@ -51,6 +53,9 @@ public static partial class Problems
             var (status, title, detail, field, code) = exception switch
             {
                 BadHttpRequestException { InnerException: JsonException json } => (400, "Malformed JSON", Describe(json), FieldOf(json), "malformed-json"),
+                // Without a Content-Type at all, the request delegate refuses the body itself (the route's check needs one).
+                BadHttpRequestException { StatusCode: 415 } =>
+                    (415, "Unsupported Media Type", UnsupportedMediaTypeDetail, null, "unsupported-media-type"),
                 BadHttpRequestException { StatusCode: 413 } => (413, "Request body too large", exception.Message, null, "body-too-large"),
                 BadHttpRequestException bad when BoundParameter().Match(bad.Message) is { Success: true } parameter =>
                     (400, "Invalid request", bad.Message.StartsWith("Required", StringComparison.Ordinal)

@@ -19,6 +19,9 @@ public sealed class ContentTypeTests(OperationsApi api) : IClassFixture<Operatio
         var problem = await api.As(tenant, Roles.FrontDesk).PostAsync("/api/clients", form).ShouldBeProblem(HttpStatusCode.UnsupportedMediaType, code: "unsupported-media-type");
 
         Assert.Contains("application/json", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        using var untyped = new ByteArrayContent("""{"name":"Jo Park","dateOfBirth":"1988-02-14","contact":{}}"""u8.ToArray());
+        var missing = await api.As(tenant, Roles.FrontDesk).PostAsync("/api/clients", untyped).ShouldBeProblem(HttpStatusCode.UnsupportedMediaType, code: "unsupported-media-type");
+        Assert.Equal(problem.GetProperty("detail").GetString(), missing.GetProperty("detail").GetString());
         Assert.Equal(before, await api.CountEventsAsync());
     }
 }
