@@ -124,7 +124,8 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     await connection.WaitAsync(stopping);
                 }
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            // Stopping can surface as any failure of the work it cut short (a closed connection, say), not only a cancellation.
+            catch (Exception) when (stopping.IsCancellationRequested)
             {
                 return;
             }
@@ -166,7 +167,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     _leading[projection.Name] = false;
                 }
             }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            catch (Exception) when (stopping.IsCancellationRequested)
             {
                 return;
             }
@@ -226,7 +227,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 var wait = _rebuildRetry.AddOrUpdate(projection.Name, RebuildRetryFirst,
                     (_, last) => TimeSpan.FromTicks(Math.Min(last.Ticks * 2, RebuildRetryLimit.Ticks)));
                 _logger.LogError(exception, "Projection {Projection} could not be rebuilt for version {Version}; trying again in {Wait}.", projection.Name, projection.Version, wait);
-                return wait;
+                // Waited with the lead held, so that another instance with the same code does not replay everything meanwhile.
+                await Delay(wait, stopping);
+                return TimeSpan.Zero;
             }
             _rebuildRetry.TryRemove(projection.Name, out _);
         }
