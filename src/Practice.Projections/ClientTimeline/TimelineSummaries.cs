@@ -71,7 +71,7 @@ internal static class TimelineSummaries
             $"No-show for {First}: {Fee(e.FeePercent, e.FeeWaiverReason)}", FirstTime: e.Start, LocationId: e.LocationId),
         AppointmentFulfilled e => new(e.ClientId, e.FulfilledAt, false, "Appointment fulfilled", AppointmentId: e.AppointmentId),
 
-        // That a session started is the front desk's to know; which cautions its therapist acknowledged is not (see FrontDeskHidden).
+        // That a session started is the front desk's to know; which cautions its therapist acknowledged is not (see FrontDeskHiddenFrom).
         SessionStarted e => new(e.ClientId, e.StartedAt, false, $"Session started: {Words(e.Modality)} with {Therapist}" + Cautions(e.AcknowledgedContraindications),
             NameRef: e.TherapistId, NameFallback: "a therapist"),
         TriggerPointFound e => new(e.ClientId, e.FoundAt, true,
