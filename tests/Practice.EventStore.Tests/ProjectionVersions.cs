@@ -79,12 +79,7 @@ public sealed class ProjectionVersions : IAsyncLifetime
     public async Task A_rebuild_for_a_new_version_that_fails_is_tried_again_after_a_wait_and_the_old_read_model_stays()
     {
         await using var oldCode = await StoreRunningAsync(1);
-        await using (var daemon = oldCode.CreateDaemon(Fast))
-        {
-            await daemon.StartAsync();
-            await Accounts.StartAsync(oldCode, "before-the-upgrade", 3);
-            await oldCode.WaitForNonStaleProjectionsAsync(Timeout);
-        }
+        await ProjectBeforeTheUpgradeAsync(oldCode, 3);
         var broken = new BrokenNewVersionProjection();
         var options = new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = _schema, RebuildMaxFailures = 0 };
         TestEventTypes.Register(options);
@@ -110,6 +105,15 @@ public sealed class ProjectionVersions : IAsyncLifetime
     private Task<List<string>> CheckpointAsync() =>
         Db.RowsAsync($"SELECT last_tx, last_seq FROM {_schema}.projection_progress WHERE name = $1", VersionedLogProjection.ProjectionName);
 
+    /// <summary>Events appended and projected by version 1, as a database holds them when new code first starts.</summary>
+    private static async Task ProjectBeforeTheUpgradeAsync(StreamStore oldCode, int events)
+    {
+        await using var daemon = oldCode.CreateDaemon(Fast);
+        await daemon.StartAsync();
+        await Accounts.StartAsync(oldCode, "before-the-upgrade", events);
+        await oldCode.WaitForNonStaleProjectionsAsync(Timeout);
+    }
+
     private Task<List<string>> WrittenByAsync() =>
         Db.RowsAsync($"SELECT written_by, count(*) FROM {_schema}.{VersionedLogProjection.ProjectionName} GROUP BY written_by ORDER BY written_by");
 
@@ -117,12 +121,7 @@ public sealed class ProjectionVersions : IAsyncLifetime
     public async Task Newer_code_rebuilds_the_read_model_before_going_on_and_older_code_leaves_it_alone()
     {
         await using var oldCode = await StoreRunningAsync(1);
-        await using (var daemon = oldCode.CreateDaemon(Fast))
-        {
-            await daemon.StartAsync();
-            await Accounts.StartAsync(oldCode, "before-the-upgrade", 5);
-            await oldCode.WaitForNonStaleProjectionsAsync(Timeout);
-        }
+        await ProjectBeforeTheUpgradeAsync(oldCode, 5);
         Assert.Equal(["1|5"], await WrittenByAsync());
 
         // The new code's tables have a column the live table lacks: only a rebuild gives it one.
