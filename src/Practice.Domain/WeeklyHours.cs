@@ -22,10 +22,31 @@ public sealed record WeeklyHours(DayOfWeek Day, TimeOnly From, TimeOnly To)
     public static IReadOnlyList<WeeklyHours> Normalise(IEnumerable<WeeklyHours> hours) =>
         hours.Distinct().OrderBy(h => h.Day).ThenBy(h => h.From).ToList();
 
-    // True when one interval holds the whole local span; a span over midnight never fits.
-    public static bool Cover(IEnumerable<WeeklyHours> hours, DateTime localStart, DateTime localEnd) =>
-        localStart.Date == localEnd.Date && hours.Any(h =>
-            h.Day == localStart.DayOfWeek
-            && TimeOnly.FromDateTime(localStart) >= h.From
-            && TimeOnly.FromDateTime(localEnd) <= h.To);
+    // True when the day's intervals cover the whole local span without a gap, so 9-12 and 12-17 hold 11:30-12:30;
+    // a span over midnight never fits.
+    public static bool Cover(IEnumerable<WeeklyHours> hours, DateTime localStart, DateTime localEnd)
+    {
+        if (localStart.Date != localEnd.Date)
+        {
+            return false;
+        }
+        var coveredUntil = TimeOnly.FromDateTime(localStart);
+        var end = TimeOnly.FromDateTime(localEnd);
+        foreach (var interval in hours.Where(h => h.Day == localStart.DayOfWeek).OrderBy(h => h.From))
+        {
+            if (interval.From > coveredUntil)
+            {
+                break;
+            }
+            if (interval.To > coveredUntil)
+            {
+                coveredUntil = interval.To;
+            }
+            if (coveredUntil >= end)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
 }

@@ -172,6 +172,41 @@ public sealed class BookingAppointmentTests
             .When(Book(Command(Local(1, 13, 17, 30)), therapist: AlwaysWorking))
             .ThenRejects(DomainErrorCodes.OutsideOpeningHours, "start");
 
+    // Morning and afternoon entered as two intervals that meet at noon: the clinic is open straight through.
+    private static Location SplitAtNoon(TimeOnly afternoonOpens) => Build<Location>(
+    [
+        .. LocationHistory,
+        new OpeningHoursSet(LocationId, [new(DayOfWeek.Tuesday, new(9, 0), new(12, 0)), new(DayOfWeek.Tuesday, afternoonOpens, new(17, 0))], Now),
+    ]);
+
+    [Fact]
+    public void Books_across_two_opening_intervals_that_meet() =>
+        Given<Appointment>()
+            .When(Book(Command(Local(1, 13, 11, 30)), SplitAtNoon(new(12, 0)), AlwaysWorking))
+            .Then(
+                new AppointmentBooked(
+                    AppointmentId, LocationId, RoomId, TherapistId, ClientId, Modality.TriggerPointTherapy, Local(1, 13, 11, 30), Local(1, 13, 12, 30), Day, Now),
+                new TherapistSlotReserved(TherapistId, Day, AppointmentId, LocationId, Local(1, 13, 11, 30), Local(1, 13, 12, 30) + Buffer),
+                new RoomSlotReserved(RoomId, Day, AppointmentId, LocationId, Local(1, 13, 11, 30), Local(1, 13, 12, 30) + Buffer));
+
+    [Fact]
+    public void Refuses_a_session_across_a_gap_between_opening_intervals() =>
+        Given<Appointment>()
+            .When(Book(Command(Local(1, 13, 11, 30)), SplitAtNoon(new(12, 15)), AlwaysWorking))
+            .ThenRejects(DomainErrorCodes.OutsideOpeningHours, "start");
+
+    [Fact]
+    public void Books_across_two_working_intervals_that_meet()
+    {
+        var splitShift = Build<Therapist>(
+        [
+            .. TherapistHistory,
+            new WorkingHoursSet(TherapistId, [new(DayOfWeek.Tuesday, new(9, 0), new(12, 0)), new(DayOfWeek.Tuesday, new(12, 0), new(17, 0))], Now),
+        ]);
+
+        Assert.True(Book(Command(Local(1, 13, 11, 30)), SplitAtNoon(new(12, 0)), splitShift)(Appointment.Initial).IsSuccess);
+    }
+
     [Fact]
     public void Refuses_a_session_outside_the_therapists_working_hours() =>
         Given<Appointment>()
