@@ -6,6 +6,7 @@ using Practice.Domain.Outcomes.AchievingGoal;
 using Practice.Domain.Outcomes.CreatingTreatmentPlan;
 using Practice.Domain.Outcomes.DischargingClient;
 using Practice.Domain.Outcomes.RecordingOutcomeMeasure;
+using Practice.Domain.Scheduling;
 using Practice.Domain.Staff;
 using Practice.Messaging;
 using Practice.Operations.Api.Infrastructure;
@@ -27,7 +28,8 @@ public static class OutcomesEndpoints
         .Handle<RecordOutcomeMeasure, ClientCare>(c => ClientCare.StreamId(c.ClientId), async (c, ctx, ct) =>
             RecordOutcomeMeasureHandler.Decide(c,
                 await ctx.LoadAsync<ClientCare>(ClientCare.StreamId(c.ClientId), ct),
-                await ctx.LoadAsync<Client>(Client.StreamId(c.ClientId), ct)))
+                await ctx.LoadAsync<Client>(Client.StreamId(c.ClientId), ct),
+                c.AppointmentId is { } appointmentId ? await ctx.LoadAsync<Appointment>(Appointment.StreamId(appointmentId), ct) : Appointment.Initial))
         .Handle<CreateTreatmentPlan, ClientCare>(c => ClientCare.StreamId(c.ClientId), async (c, ctx, ct) =>
             CreateTreatmentPlanHandler.Decide(c,
                 await ctx.LoadAsync<ClientCare>(ClientCare.StreamId(c.ClientId), ct),

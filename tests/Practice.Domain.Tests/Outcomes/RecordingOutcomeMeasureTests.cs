@@ -1,6 +1,7 @@
 using Practice.Domain.Clients;
 using Practice.Domain.Outcomes;
 using Practice.Domain.Outcomes.RecordingOutcomeMeasure;
+using Practice.Domain.Scheduling;
 using static Practice.Domain.Tests.Clinic;
 using static Practice.Domain.Tests.Outcomes.Care;
 using static Practice.Domain.Tests.Spec;
@@ -9,8 +10,12 @@ namespace Practice.Domain.Tests.Outcomes;
 
 public sealed class RecordingOutcomeMeasureTests
 {
-    private static Func<ClientCare, Decision> Record(OutcomeInstrument instrument, decimal score, Client? client = null) =>
-        care => RecordOutcomeMeasureHandler.Decide(new(ClientId, MeasureId, instrument, score, AppointmentId, Now), care, client ?? Sam);
+    private static Appointment ClientsAppointment => Build<Appointment>(Booked());
+
+    private static Func<ClientCare, Decision> Record(
+        OutcomeInstrument instrument, decimal score, Client? client = null, Guid? appointmentId = null, Appointment? appointment = null) =>
+        care => RecordOutcomeMeasureHandler.Decide(
+            new(ClientId, MeasureId, instrument, score, appointmentId ?? AppointmentId, Now), care, client ?? Sam, appointment ?? ClientsAppointment);
 
     [Fact]
     public void Records_nprs_with_its_loinc_code() =>
@@ -65,6 +70,24 @@ public sealed class RecordingOutcomeMeasureTests
         Given<ClientCare>(new OutcomeMeasureCompleted(ClientId, MeasureId, OutcomeInstrument.Nprs, 6, "72514-3", AppointmentId, Now))
             .When(Record(OutcomeInstrument.Nprs, 6))
             .ThenRejects(DomainErrorCodes.AlreadyExists, "measureId");
+
+    [Fact]
+    public void Records_a_measure_taken_outside_any_visit() =>
+        Given<ClientCare>()
+            .When(care => RecordOutcomeMeasureHandler.Decide(new(ClientId, MeasureId, OutcomeInstrument.Pgic, 2, null, Now), care, Sam, Appointment.Initial))
+            .Then(new OutcomeMeasureCompleted(ClientId, MeasureId, OutcomeInstrument.Pgic, 2, null, null, Now));
+
+    [Fact]
+    public void Refuses_an_appointment_that_does_not_exist() =>
+        Given<ClientCare>()
+            .When(Record(OutcomeInstrument.Nprs, 6, appointment: Appointment.Initial))
+            .ThenRejects(DomainErrorCodes.AppointmentNotFound, "appointmentId");
+
+    [Fact]
+    public void Refuses_another_clients_appointment() =>
+        Given<ClientCare>()
+            .When(Record(OutcomeInstrument.Nprs, 6, appointment: Build<Appointment>(Booked() with { ClientId = new Guid("40000000-0000-0000-0000-000000000002") })))
+            .ThenRejects(DomainErrorCodes.AppointmentNotFound, "appointmentId");
 
     [Fact]
     public void Refuses_an_unregistered_client() =>

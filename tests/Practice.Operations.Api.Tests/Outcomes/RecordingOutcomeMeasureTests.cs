@@ -1,6 +1,7 @@
 using System.Net;
 using Practice.Operations.Api.Tests.Fixtures;
 using Practice.Operations.Api.Tests.Infrastructure;
+using Practice.Operations.Api.Tests.Scheduling;
 using Practice.ServiceDefaults;
 
 namespace Practice.Operations.Api.Tests.Outcomes;
@@ -25,6 +26,26 @@ public sealed class RecordingOutcomeMeasureTests(OperationsApi api) : IClassFixt
         var measureId = (await response.ReadJsonAsync()).GetProperty("measureId").GetGuid();
         var care = await (await therapist.GetAsync($"/api/clients/{clientId}/care").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         Assert.Equal([measureId], care.GetProperty("measureIds").EnumerateArray().Select(m => m.GetGuid()));
+    }
+
+    [Fact]
+    public async Task A_measure_links_only_to_an_appointment_of_its_own_client()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var clinic = await api.ArrangeClinicAsync(tenant);
+        var therapist = api.As(tenant, Roles.Therapist, clinic.TherapistId);
+        var appointmentId = await api.BookAsync(tenant, clinic, api.Tomorrow(10));
+        var otherClientId = await api.ArrangeClientAsync(tenant);
+        var before = await api.CountEventsAsync();
+
+        await therapist.PostJsonAsync($"/api/clients/{otherClientId}/outcome-measures", new { instrument = "ndi", score = 40, appointmentId })
+            .ShouldBeProblem(HttpStatusCode.NotFound, "appointmentId", "appointment-not-found");
+        await therapist.PostJsonAsync($"/api/clients/{clinic.ClientId}/outcome-measures", new { instrument = "ndi", score = 40, appointmentId = Guid.NewGuid() })
+            .ShouldBeProblem(HttpStatusCode.NotFound, "appointmentId", "appointment-not-found");
+        Assert.Equal(before, await api.CountEventsAsync());
+
+        await therapist.PostJsonAsync($"/api/clients/{clinic.ClientId}/outcome-measures", new { instrument = "ndi", score = 40, appointmentId })
+            .ShouldBe(HttpStatusCode.Created);
     }
 
     [Fact]

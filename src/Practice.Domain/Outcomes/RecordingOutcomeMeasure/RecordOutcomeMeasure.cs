@@ -1,4 +1,5 @@
 using Practice.Domain.Clients;
+using Practice.Domain.Scheduling;
 
 namespace Practice.Domain.Outcomes.RecordingOutcomeMeasure;
 
@@ -8,11 +9,18 @@ public sealed record RecordOutcomeMeasure(
 
 public static class RecordOutcomeMeasureHandler
 {
-    public static Decision Decide(RecordOutcomeMeasure command, ClientCare care, Client client)
+    // The appointment is the one AppointmentId names (Initial when there is none), so a measure is never tied to
+    // a visit that did not happen or was another client's.
+    public static Decision Decide(RecordOutcomeMeasure command, ClientCare care, Client client, Appointment appointment)
     {
         if (!client.Exists)
         {
             return Decision.Reject(DomainErrorCodes.ClientNotFound, "The client is not registered.", "clientId");
+        }
+
+        if (command.AppointmentId is not null && (!appointment.Exists || appointment.ClientId != command.ClientId))
+        {
+            return Decision.Reject(DomainErrorCodes.AppointmentNotFound, "The client has no such appointment.", "appointmentId");
         }
 
         if (care.MeasureIds.Contains(command.MeasureId))
