@@ -48,6 +48,62 @@ public sealed class TechniqueAndPainRulesTests(OperationsApi api) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_technique_held_longer_than_the_longest_appointment_is_refused_naming_seconds()
+    {
+        var session = await api.StartSessionAsync();
+        var before = await api.CountEventsAsync();
+
+        await session.Therapist.PostJsonAsync(session.Url("/techniques"), Technique(seconds: 12 * 3600 + 1))
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "seconds", "out-of-range");
+        Assert.Equal(before, await api.CountEventsAsync());
+
+        await session.Therapist.PostJsonAsync(session.Url("/techniques"), Technique(seconds: 12 * 3600)).ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory]
+    [InlineData(4.5)]
+    [InlineData(2000.1)]
+    public async Task A_pressure_pain_threshold_no_algometer_reads_in_kpa_is_refused(double kpa)
+    {
+        // 4.5 is a reading in kgf/cm2 (441 kPa) typed into the kPa field.
+        var session = await api.StartSessionAsync();
+        var before = await api.CountEventsAsync();
+
+        await session.Therapist.PostJsonAsync(session.Url("/trigger-points"), TriggerPoint((decimal)kpa))
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "pressurePainThresholdKpa", "out-of-range");
+
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(2000)]
+    public async Task A_pressure_pain_threshold_at_either_end_of_the_kpa_range_is_accepted(double kpa)
+    {
+        var session = await api.StartSessionAsync();
+
+        await session.Therapist.PostJsonAsync(session.Url("/trigger-points"), TriggerPoint((decimal)kpa)).ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task A_pressure_adjustment_to_the_same_pressure_is_refused_naming_to()
+    {
+        var session = await api.StartSessionAsync();
+        var before = await api.CountEventsAsync();
+
+        await session.Therapist.PostJsonAsync(session.Url("/pressure-adjustments"), new { from = 3, to = 3 })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "to", "invalid-value");
+
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
+    private static object TriggerPoint(decimal kpa) => new
+    {
+        muscle = "upper trapezius", side = "left", activity = "active", tautBand = true, localTwitchResponse = false,
+        referredPainRegion = "temple", pressurePainThresholdKpa = kpa,
+    };
+
+    [Fact]
     public async Task Pain_below_0_is_refused_naming_the_score_and_0_is_accepted()
     {
         var session = await api.StartSessionAsync();

@@ -8,7 +8,8 @@ public static class AdjustPressureHandler
     {
         var error = ChartingRules.OpenFor(session, command.TherapistId)
             ?? Validate.InRange("from", command.From, 1, 5)
-            ?? Validate.InRange("to", command.To, 1, 5);
+            ?? Validate.InRange("to", command.To, 1, 5)
+            ?? (command.To == command.From ? new DomainError(DomainErrorCodes.InvalidValue, "An adjustment changes the pressure: 'to' must differ from 'from'.", "to") : null);
         if (error is not null)
         {
             return error;

@@ -1,5 +1,6 @@
 using Practice.Domain.Clients;
 using Practice.Domain.Clinics;
+using Practice.Domain.Scheduling.BookingAppointment;
 using Practice.Domain.Staff;
 
 namespace Practice.Domain.Charting.ApplyingTechnique;
@@ -22,12 +23,15 @@ public sealed record ApplyTechnique(
 
 public static class ApplyTechniqueHandler
 {
+    // No technique is held longer than the longest appointment; more is a typing slip that would swell the workload view.
+    public const int MaxSeconds = BookAppointmentHandler.MaxDurationMinutes * 60;
+
     public static Decision Decide(ApplyTechnique command, TreatmentSession session, Therapist therapist, Client client, Location location)
     {
         var error = ChartingRules.OpenFor(session, command.TherapistId)
             ?? Validate.Required("technique", command.Technique)
             ?? Validate.InRange("pressure", command.Pressure, 1, 5)
-            ?? Validate.Positive("seconds", command.Seconds);
+            ?? Validate.InRange("seconds", command.Seconds, 1, MaxSeconds);
         if (error is not null)
         {
             return error;

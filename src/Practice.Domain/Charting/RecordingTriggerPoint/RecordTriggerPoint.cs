@@ -18,6 +18,10 @@ public sealed record RecordTriggerPoint(
 
 public static class RecordTriggerPointHandler
 {
+    // An algometer reads about 0.1 to 20 kgf/cm²: below 10 kPa is almost surely a kgf/cm² reading typed as kPa.
+    public const decimal MinThresholdKpa = 10m;
+    public const decimal MaxThresholdKpa = 2_000m;
+
     // Finding a trigger point is palpating it: it needs treatment consent, and one in a sensitive area (a listed
     // muscle, or one the therapist marks) needs that consent too, as treating it does.
     public static Decision Decide(RecordTriggerPoint command, TreatmentSession session, Client client)
@@ -25,7 +29,11 @@ public static class RecordTriggerPointHandler
         var sensitive = command.SensitiveArea || SensitiveAreas.Includes(command.Muscle);
         var error = ChartingRules.OpenFor(session, command.TherapistId)
             ?? Validate.Required("muscle", command.Muscle)
-            ?? (command.PressurePainThresholdKpa is { } kpa ? Validate.Positive("pressurePainThresholdKpa", kpa) : null);
+            ?? (command.PressurePainThresholdKpa is { } kpa && (kpa < MinThresholdKpa || kpa > MaxThresholdKpa)
+                ? new DomainError(DomainErrorCodes.OutOfRange,
+                    $"pressurePainThresholdKpa must be between {MinThresholdKpa} and {MaxThresholdKpa:N0} kPa; a reading in kgf/cm² is multiplied by 98.0665.",
+                    "pressurePainThresholdKpa")
+                : null);
         if (error is not null)
         {
             return error;
