@@ -19,6 +19,12 @@ public sealed record RecordIntakeRequest(IReadOnlyList<string> Conditions, IRead
 public sealed record GrantConsentRequest(ConsentScope Scope, bool Written, string? GuardianName = null, Guid? LocationId = null);
 public sealed record ClientCreated(Guid ClientId, long Version);
 
+/// <summary>The client as the front desk reads it: the intake's contraindications are clinical, as on the timeline.</summary>
+public sealed record FrontDeskClient(bool Exists, Guid ClientId, DateOnly DateOfBirth, IReadOnlyDictionary<ConsentScope, GivenConsent> Consents)
+{
+    public static object Of(Client client) => new FrontDeskClient(client.Exists, client.ClientId, client.DateOfBirth, client.Consents);
+}
+
 public static class ClientsEndpoints
 {
     public static CommandRegistry AddClientsHandlers(this CommandRegistry registry) => registry
@@ -67,7 +73,9 @@ public static class ClientsEndpoints
             : Send(bus, caller, clientId, new WithdrawConsent(clientId, parsed, clock.GetUtcNow()), ct)).WithName("WithdrawConsent");
 
         clinical.MapGet("/{clientId:guid}", (Guid clientId, ClaimsPrincipal caller, CommandBus bus, CancellationToken ct) =>
-            bus.Store.GetStateAsync<Client>(caller, Client.StreamId(clientId), "client", DomainErrorCodes.ClientNotFound, ct)).AuditsClientAccess("client").WithName("GetClient");
+            bus.Store.GetStateAsync<Client>(caller, Client.StreamId(clientId), "client", DomainErrorCodes.ClientNotFound, ct,
+                view: caller.IsInRole(Roles.Therapist) || caller.IsInRole(Roles.Manager) ? null : FrontDeskClient.Of))
+            .AuditsClientAccess("client").WithName("GetClient");
 
         return api;
     }

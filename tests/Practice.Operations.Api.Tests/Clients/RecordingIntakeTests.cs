@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Practice.Operations.Api.Tests.Fixtures;
 using Practice.Operations.Api.Tests.Infrastructure;
 using Practice.ServiceDefaults;
@@ -19,6 +20,25 @@ public sealed class RecordingIntakeTests(OperationsApi api) : IClassFixture<Oper
 
         var client = await (await therapist.GetAsync($"/api/clients/{clientId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
         Assert.Equal(["anticoagulants", "needle-phobia"], client.GetProperty("contraindications").EnumerateArray().Select(c => c.GetString()).Order());
+    }
+
+    [Fact]
+    public async Task The_front_desk_records_an_intake_but_reads_the_client_without_its_contraindications()
+    {
+        // The intake is clinical: the timeline hides it from the front desk, and so does the client record.
+        var tenant = ClinicArrangement.NewTenant();
+        var clientId = await api.ArrangeClientAsync(tenant);
+        var frontDesk = api.As(tenant, Roles.FrontDesk);
+        await frontDesk.PutJsonAsync($"/api/clients/{clientId}/intake",
+            new { conditions = new[] { "Neck pain" }, contraindications = new[] { "pregnancy", "epilepsy" } }).ShouldBe(HttpStatusCode.OK);
+
+        var atDesk = await (await frontDesk.GetAsync($"/api/clients/{clientId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.False(atDesk.TryGetProperty("contraindications", out _));
+        Assert.Equal(clientId, atDesk.GetProperty("clientId").GetGuid());
+        Assert.Equal(JsonValueKind.Object, atDesk.GetProperty("consents").ValueKind);
+
+        var manager = await (await api.As(tenant, Roles.Manager).GetAsync($"/api/clients/{clientId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Equal(["epilepsy", "pregnancy"], manager.GetProperty("contraindications").EnumerateArray().Select(c => c.GetString()).Order());
     }
 
     [Fact]
