@@ -110,7 +110,7 @@ public static class HostingExtensions
     /// </summary>
     private static void EnsureOwnSigningKey(JwtSettings jwt, IHostEnvironment environment)
     {
-        if (jwt.SigningKey == PracticeSettings.DevelopmentSigningKey && !environment.IsDevelopment() && !environment.IsEnvironment("Testing"))
+        if (jwt.SigningKey == PracticeSettings.DevelopmentSigningKey && !environment.IsDevelopment())
         {
             throw new InvalidOperationException(
                 "Practice__Jwt__SigningKey is the development key, which anyone can read in this repository. Set a key of your own " +

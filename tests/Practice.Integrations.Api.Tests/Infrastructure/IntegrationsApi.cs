@@ -26,11 +26,15 @@ public sealed class IntegrationsApi : WebApplicationFactory<Program>, IAsyncLife
 
     public static string NewTenant() => $"t-{Guid.NewGuid():N}";
 
+    /// <summary>The token settings the test host checks against.</summary>
+    public static JwtSettings Jwt { get; } = new() { SigningKey = TestSigning.Key };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Practice:ConnectionString", TestDatabase.ConnectionString);
         builder.UseSetting("Practice:Schema", Schema);
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Practice:Jwt:SigningKey", TestSigning.Key);
     }
 
     public async Task InitializeAsync()
@@ -49,7 +53,7 @@ public sealed class IntegrationsApi : WebApplicationFactory<Program>, IAsyncLife
     public HttpClient As(string tenant, string role)
     {
         var client = CreateClient();
-        var token = TokenIssuer.Issue(new JwtSettings(), tenant, role, $"{role}@{tenant}", TimeSpan.FromHours(1));
+        var token = TokenIssuer.Issue(Jwt, tenant, role, $"{role}@{tenant}", TimeSpan.FromHours(1));
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }

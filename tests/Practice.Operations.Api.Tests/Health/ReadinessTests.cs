@@ -71,10 +71,10 @@ public sealed class ReadinessTests(OperationsApi api) : IClassFixture<Operations
         {
             var tenant = ClinicArrangement.NewTenant();
             var client = stalled.CreateClient();
-            client.DefaultRequestHeaders.Authorization = new("Bearer", TokenIssuer.Issue(new JwtSettings(), tenant, Roles.Manager, "manager@clinic", TimeSpan.FromHours(1)));
+            client.DefaultRequestHeaders.Authorization = new("Bearer", TokenIssuer.Issue(OperationsApi.Jwt, tenant, Roles.Manager, "manager@clinic", TimeSpan.FromHours(1)));
             await client.GetAsync("/health/ready").ShouldBe(HttpStatusCode.OK);
             var frontDesk = stalled.CreateClient();
-            frontDesk.DefaultRequestHeaders.Authorization = new("Bearer", TokenIssuer.Issue(new JwtSettings(), tenant, Roles.FrontDesk, "desk@clinic", TimeSpan.FromHours(1)));
+            frontDesk.DefaultRequestHeaders.Authorization = new("Bearer", TokenIssuer.Issue(OperationsApi.Jwt, tenant, Roles.FrontDesk, "desk@clinic", TimeSpan.FromHours(1)));
             await frontDesk.PostJsonAsync("/api/clients", ClinicArrangement.ClientRequest()).ShouldBe(HttpStatusCode.Created);
             await Task.Delay(TimeSpan.FromMilliseconds(50));
 

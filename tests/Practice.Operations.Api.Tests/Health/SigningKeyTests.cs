@@ -1,15 +1,21 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Practice.Operations.Api.Tests.Infrastructure;
+using Practice.ServiceDefaults;
 
 namespace Practice.Operations.Api.Tests.Health;
 
 public sealed class SigningKeyTests(OperationsApi api) : IClassFixture<OperationsApi>
 {
-    [Fact]
-    public void Outside_development_the_api_refuses_to_start_with_the_development_signing_key()
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    [InlineData("Testing")]
+    public void Outside_development_the_api_refuses_to_start_with_the_development_signing_key(string environment)
     {
-        using var production = api.WithWebHostBuilder(builder => builder.UseEnvironment("Production"));
+        using var production = api.WithWebHostBuilder(builder => builder
+            .UseEnvironment(environment)
+            .UseSetting("Practice:Jwt:SigningKey", PracticeSettings.DevelopmentSigningKey));
 
         var refused = Assert.Throws<InvalidOperationException>(() => production.CreateClient());
 

@@ -39,11 +39,15 @@ public sealed class OperationsApi : WebApplicationFactory<Program>, IAsyncLifeti
 
     public StreamStore Store => Services.GetRequiredService<StreamStore>();
 
+    /// <summary>The token settings the test host checks against.</summary>
+    public static JwtSettings Jwt { get; } = new() { SigningKey = TestSigning.Key };
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Practice:ConnectionString", TestDatabase.ConnectionString);
         builder.UseSetting("Practice:Schema", Schema);
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Practice:Jwt:SigningKey", TestSigning.Key);
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 
@@ -63,7 +67,7 @@ public sealed class OperationsApi : WebApplicationFactory<Program>, IAsyncLifeti
     public HttpClient As(string tenant, string role, Guid? therapistId = null)
     {
         var client = CreateClient();
-        var token = TokenIssuer.Issue(new JwtSettings(), tenant, role, $"{role}@{tenant}", TimeSpan.FromHours(1), therapistId);
+        var token = TokenIssuer.Issue(Jwt, tenant, role, $"{role}@{tenant}", TimeSpan.FromHours(1), therapistId);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
