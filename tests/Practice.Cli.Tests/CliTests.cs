@@ -88,6 +88,31 @@ public sealed class CliTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_token_names_its_person_so_the_access_log_and_idempotency_keys_tell_people_apart()
+    {
+        var therapistId = Guid.NewGuid();
+
+        var therapist = await TokenClaimsAsync("token", "--tenant", "clinic-a", "--role", "therapist", "--therapist-id", therapistId.ToString());
+        var desk = await TokenClaimsAsync("token", "--tenant", "clinic-a", "--role", "front-desk", "--subject", "alex@clinic-a");
+        var shared = await TokenClaimsAsync("token", "--tenant", "clinic-a", "--role", "front-desk");
+
+        Assert.Equal($"therapist:{therapistId}@clinic-a", therapist.GetProperty("sub").GetString());
+        Assert.Equal("alex@clinic-a", desk.GetProperty("sub").GetString());
+        Assert.Equal("front-desk", desk.GetProperty("role").GetString());
+        Assert.Equal("front-desk@clinic-a", shared.GetProperty("sub").GetString());
+        Assert.Equal(2, (await RunAsync(null, "token", "--subject", " ")).ExitCode);
+    }
+
+    private async Task<System.Text.Json.JsonElement> TokenClaimsAsync(params string[] arguments)
+    {
+        var (exitCode, output, error) = await RunAsync(null, arguments);
+        Assert.True(exitCode == 0, error);
+        var payload = output.Trim().Split('.')[1].Replace('-', '+').Replace('_', '/');
+        var json = Convert.FromBase64String(payload.PadRight(payload.Length + ((4 - (payload.Length % 4)) % 4), '='));
+        return System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
+    }
+
+    [Fact]
     public async Task Dead_letters_are_listed_with_their_error_and_the_way_to_apply_them_again()
     {
         Assert.Equal(0, (await RunAsync(null, "migrate")).ExitCode);

@@ -12,7 +12,12 @@ internal static class TokenCommand
         var role = new Option<string>("--role") { Description = $"One of: {string.Join(", ", Roles.All)}.", DefaultValueFactory = _ => Roles.Manager };
         var therapist = new Option<Guid?>("--therapist-id") { Description = "For the therapist role: the therapist the token speaks for." };
         var hours = new Option<int>("--hours") { Description = "Lifetime in hours.", DefaultValueFactory = _ => 12 };
-        var command = new Command("token", "Print a development bearer token.") { tenant, role, therapist, hours };
+        var subject = new Option<string?>("--subject")
+        {
+            Description = "Who the token speaks for (its sub), as the access log and Idempotency-Key scoping see them. " +
+                "Default: therapist:<id>@<tenant> for a therapist, <role>@<tenant> otherwise, which everyone with that token shares.",
+        };
+        var command = new Command("token", "Print a development bearer token.") { tenant, role, therapist, hours, subject };
         command.SetAction(result =>
         {
             var roleName = result.GetValue(role)!;
@@ -32,9 +37,16 @@ internal static class TokenCommand
                 Console.Error.WriteLine("A therapist's token needs --therapist-id, the therapist it speaks for.");
                 return 2;
             }
+            if (result.GetValue(subject) is { } named && string.IsNullOrWhiteSpace(named))
+            {
+                Console.Error.WriteLine("--subject names the person the token speaks for; it cannot be blank.");
+                return 2;
+            }
             var tenantId = result.GetValue(tenant)!;
-            Console.WriteLine(TokenIssuer.Issue(CliSettings.Jwt, tenantId, roleName, $"{roleName}@{tenantId}",
-                TimeSpan.FromHours(result.GetValue(hours)), result.GetValue(therapist)));
+            var therapistId = result.GetValue(therapist);
+            var sub = result.GetValue(subject)?.Trim()
+                ?? (roleName == Roles.Therapist ? $"therapist:{therapistId}@{tenantId}" : $"{roleName}@{tenantId}");
+            Console.WriteLine(TokenIssuer.Issue(CliSettings.Jwt, tenantId, roleName, sub, TimeSpan.FromHours(result.GetValue(hours)), therapistId));
             return 0;
         });
         return command;
