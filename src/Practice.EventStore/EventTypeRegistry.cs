@@ -59,6 +59,13 @@ public sealed class EventTypeRegistry
 
     public bool IsKnown(string storedName) => _typesByName.ContainsKey(storedName) || _upcasters.ContainsKey(storedName);
 
+    /// <summary>Every stored name read as one of <paramref name="currentNames"/>: those names and the older ones upcast to them.</summary>
+    public IReadOnlySet<string> StoredNamesOf(IEnumerable<string> currentNames)
+    {
+        var wanted = currentNames.ToHashSet(StringComparer.Ordinal);
+        return _typesByName.Keys.Concat(_upcasters.Keys).Where(name => wanted.Contains(CurrentName(name))).ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>The name a stored event is read as, after any upcasters: what projections filter on.</summary>
     public string CurrentName(string storedName) =>
         _upcasters.TryGetValue(storedName, out var upcaster) ? CurrentName(upcaster.TargetName) : storedName;

@@ -26,8 +26,9 @@ public sealed partial class StreamStore
     /// Events have no index by tenant in that order, so a read walks at most this many events of all tenants
     /// and its <see cref="TenantFeedPage.Next"/> says how far it got: a quiet tenant costs a bounded read per page.
     /// </param>
+    /// <param name="storedTypes">When given, only events stored under these type names; the others are passed over as other tenants' are.</param>
     public async Task<TenantFeedPage> ReadTenantFeedAsync(string tenantId, ProjectionPosition after, int limit,
-        int scanWindow = FeedScanWindow, CancellationToken cancellationToken = default)
+        int scanWindow = FeedScanWindow, IReadOnlyCollection<string>? storedTypes = null, CancellationToken cancellationToken = default)
     {
         EventSession.ValidateText(tenantId, nameof(tenantId));
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -38,6 +39,7 @@ public sealed partial class StreamStore
         command.Parameters.Add(new NpgsqlParameter { Value = scanWindow });
         command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
         command.Parameters.Add(new NpgsqlParameter { Value = limit });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)storedTypes?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
 
         var events = new List<StoredEvent>();
         var scannedTo = after;
@@ -64,7 +66,7 @@ public sealed partial class StreamStore
     /// </summary>
     private static string TenantFeedSql(string schema) => $"""
         WITH scanned AS MATERIALIZED (
-            SELECT tx, seq, tenant_id
+            SELECT tx, seq, tenant_id, type
               FROM {schema}.events
              WHERE (tx, seq) > ($1::text::xid8, $2)
                AND tx < pg_snapshot_xmin(pg_current_snapshot())
@@ -73,7 +75,7 @@ public sealed partial class StreamStore
         ), scan_end AS (
             SELECT tx::text AS end_tx, seq AS end_seq FROM scanned ORDER BY tx DESC, seq DESC LIMIT 1
         ), mine AS (
-            SELECT seq FROM scanned WHERE tenant_id = $4 ORDER BY tx, seq LIMIT $5
+            SELECT seq FROM scanned WHERE tenant_id = $4 AND ($6::text[] IS NULL OR type = ANY ($6)) ORDER BY tx, seq LIMIT $5
         )
         SELECT {EventReader.Columns}, scan_end.end_tx, scan_end.end_seq
           FROM scan_end

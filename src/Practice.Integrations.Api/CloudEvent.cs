@@ -31,7 +31,7 @@ public sealed record CloudEvent(
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(options);
         var type = stored.Data is JsonElement ? stored.TypeName : options.Events.CurrentName(stored.TypeName);
-        var data = stored.Data as JsonElement? ?? JsonSerializer.SerializeToElement(stored.Data, stored.Data.GetType(), options.Json);
+        var data = FeedSharing.Withhold(type, stored.Data as JsonElement? ?? JsonSerializer.SerializeToElement(stored.Data, stored.Data.GetType(), options.Json));
         return new CloudEvent("1.0", stored.Id.ToString(), source, $"practice.{type}", stored.Timestamp, stored.StreamId,
             "application/json", data);
     }

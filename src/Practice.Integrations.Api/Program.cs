@@ -30,7 +30,7 @@ app.MapGet("/api/feed", async (string? after, string? limit, ClaimsPrincipal cal
     {
         return Problems.Validation("limit", "'limit' is a whole number between 1 and 1000.");
     }
-    var page = await store.ReadTenantFeedAsync(tenantId, position, size, cancellationToken: ct);
+    var page = await store.ReadTenantFeedAsync(tenantId, position, size, storedTypes: FeedSharing.StoredTypesFor(caller, store.Options.Events), cancellationToken: ct);
     return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, store.Options, CloudEvent.FeedSource)).ToList(), cursors.Seal(tenantId, page.Next)));
 })
 // A page of events discloses clinical records; an empty one, which a caught-up poller reads over and over, does not.
@@ -43,7 +43,9 @@ app.MapGet("/api/feed", async (string? after, string? limit, ClaimsPrincipal cal
 .WithTags("Feed")
 .WithName("ReadFeed")
 .WithSummary("The tenant's events as CloudEvents, oldest first; pass `next` back as `after` until it comes back unchanged.")
-.WithDescription("A page may be empty while `next` moves on past other tenants' events: keep paging. " +
+.WithDescription("An integration token reads the clinic's locations, therapists, client registrations and appointments; " +
+    "clinical records need the feed:clinical scope; a manager reads every event. " +
+    "A page may be empty while `next` moves on past other tenants' events and events the caller does not read: keep paging. " +
     "When `next` equals the `after` you sent, you are caught up; poll again later with the same cursor.");
 
 app.Run();

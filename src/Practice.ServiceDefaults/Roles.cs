@@ -19,6 +19,9 @@ public static class PracticeClaims
     public const string Role = "role";
     public const string Subject = "sub";
 
+    /// <summary>Space-separated scopes (RFC 8693 style): what the token may read beyond its role's default.</summary>
+    public const string Scope = "scope";
+
     /// <summary>The therapist id a therapist's token speaks for.</summary>
     public const string TherapistIdClaim = "therapist_id";
 
@@ -27,6 +30,9 @@ public static class PracticeClaims
         user.FindFirstValue(Tenant) ?? throw new InvalidOperationException("An authenticated caller always has a tenant claim.");
 
     public static string UserId(this ClaimsPrincipal user) => user.FindFirstValue(Subject) ?? "unknown";
+
+    public static bool HasScope(this ClaimsPrincipal user, string scope) =>
+        user.FindAll(Scope).Any(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
 
     public static Guid? TherapistId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(TherapistIdClaim), out var id) ? id : null;

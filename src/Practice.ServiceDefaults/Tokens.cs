@@ -8,7 +8,9 @@ namespace Practice.ServiceDefaults;
 /// <summary>Issues HS256 bearer tokens that the hosts accept: for `practice token`, the demo seed and tests.</summary>
 public static class TokenIssuer
 {
-    public static string Issue(JwtSettings settings, string tenantId, string role, string subject, TimeSpan lifetime, Guid? therapistId = null)
+    /// <param name="scopes">What the token may read beyond its role's default, such as <c>feed:clinical</c>; sent as the space-separated <c>scope</c> claim.</param>
+    public static string Issue(JwtSettings settings, string tenantId, string role, string subject, TimeSpan lifetime, Guid? therapistId = null,
+        IReadOnlyCollection<string>? scopes = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
@@ -25,6 +27,10 @@ public static class TokenIssuer
         if (therapistId is { } id)
         {
             claims[PracticeClaims.TherapistIdClaim] = id.ToString();
+        }
+        if (scopes is { Count: > 0 })
+        {
+            claims[PracticeClaims.Scope] = string.Join(' ', scopes);
         }
         var now = DateTime.UtcNow;
         return new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor

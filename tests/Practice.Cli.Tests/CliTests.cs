@@ -101,6 +101,9 @@ public sealed class CliTests : IAsyncLifetime
         Assert.Equal("front-desk", desk.GetProperty("role").GetString());
         Assert.Equal("front-desk@clinic-a", shared.GetProperty("sub").GetString());
         Assert.Equal(2, (await RunAsync(null, "token", "--subject", " ")).ExitCode);
+        var ehr = await TokenClaimsAsync("token", "--role", "integration", "--scope", "feed:clinical");
+        Assert.Equal("feed:clinical", ehr.GetProperty("scope").GetString());
+        Assert.False(desk.TryGetProperty("scope", out _));
     }
 
     private async Task<System.Text.Json.JsonElement> TokenClaimsAsync(params string[] arguments)

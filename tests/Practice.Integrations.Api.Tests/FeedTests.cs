@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Practice.Domain.Charting;
 using Practice.Domain.Clients;
 using Practice.Domain.Scheduling;
 using Practice.Domain.Staff;
@@ -80,7 +81,7 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
         await api.StartStreamAsync(tenant, Client.StreamId(twoEventsId), Client.StreamType,
             new ClientRegistered(twoEventsId, "Client 3", new DateOnly(1985, 1, 1), new Contact(null, null), At),
             new ConsentGranted(twoEventsId, ConsentScope.Treatment, Written: true, GuardianName: null, At));
-        var integration = api.As(tenant, Roles.Integration);
+        var integration = api.As(tenant, Roles.Integration, FeedSharing.ClinicalScope);
         // Wait until all five are visible, so the walk below is deterministic.
         var all = await IntegrationsApi.WaitForFeedAsync(integration, expected: 5);
         Assert.Equal(5, all.Events.Count);
@@ -191,13 +192,63 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
             await session.SaveChangesAsync();
         }
 
-        var page = await IntegrationsApi.WaitForFeedAsync(api.As(tenant, Roles.Integration), expected: 3);
+        var page = await IntegrationsApi.WaitForFeedAsync(api.As(tenant, Roles.Manager), expected: 3);
 
         Assert.Equal(["practice.client-registered", "practice.package-sold", "practice.consent-granted"],
             page.Events.Select(e => e.GetProperty("type").GetString()));
         var sold = page.Events[1].GetProperty("data");
         Assert.Equal((clientId, 5), (sold.GetProperty("clientId").GetGuid(), sold.GetProperty("sessions").GetInt32()));
+        // Nobody has said what a partner may see of it, so no partner sees it, whatever its scopes.
+        var partner = await IntegrationsApi.ReadFeedAsync(api.As(tenant, Roles.Integration, FeedSharing.ClinicalScope), limit: 1000);
+        Assert.Equal(["practice.client-registered", "practice.consent-granted"], partner.Events.Select(e => e.GetProperty("type").GetString()));
     }
+
+    [Fact]
+    public async Task A_partner_reads_the_clinics_day_and_clinical_records_only_with_the_clinical_scope()
+    {
+        var tenant = IntegrationsApi.NewTenant();
+        var (clientId, therapistId, appointmentId) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        var day = DateOnly.FromDateTime(At.AddDays(1).UtcDateTime);
+        await api.StartStreamAsync(tenant, Therapist.StreamId(therapistId), Therapist.StreamType,
+            new TherapistRegistered(therapistId, "Terry", [Guid.NewGuid()], At),
+            new CredentialAdded(therapistId, Guid.NewGuid(), CredentialKinds.DryNeedling, "CA-ON", "DN-SECRET-1234", new DateOnly(2030, 1, 1), At));
+        await api.StartStreamAsync(tenant, Client.StreamId(clientId), Client.StreamType,
+            new ClientRegistered(clientId, "Ada Lovelace", new DateOnly(1990, 4, 1), new Contact(null, null), At),
+            new IntakeRecorded(clientId, ["neck pain"], [Contraindication.Pregnancy], At));
+        await api.StartStreamAsync(tenant, Appointment.StreamId(appointmentId), Appointment.StreamType,
+            new AppointmentBooked(appointmentId, Guid.NewGuid(), Guid.NewGuid(), therapistId, clientId, Modality.DeepTissue, At.AddDays(1), At.AddDays(1).AddHours(1), day, At));
+        await api.StartStreamAsync(tenant, TherapistDay.StreamId(therapistId, day), TherapistDay.StreamType,
+            new TherapistSlotReserved(therapistId, day, appointmentId, Guid.NewGuid(), At.AddDays(1), At.AddDays(1).AddHours(1)));
+        await api.StartStreamAsync(tenant, TreatmentSession.StreamId(appointmentId), TreatmentSession.StreamType,
+            new SoapNoteSigned(appointmentId, clientId, therapistId, "neck stiff", "taut band", "improving", "review in 2 weeks", At));
+        var everything = await IntegrationsApi.WaitForFeedAsync(api.As(tenant, Roles.Manager), expected: 7);
+
+        var bookingSite = await IntegrationsApi.ReadFeedAsync(api.As(tenant, Roles.Integration), limit: 1000);
+        var ehr = await IntegrationsApi.ReadFeedAsync(api.As(tenant, Roles.Integration, FeedSharing.ClinicalScope), limit: 1000);
+
+        Assert.Equal(["therapist-registered", "credential-added", "client-registered", "appointment-booked"], Types(bookingSite));
+        Assert.Equal(["therapist-registered", "credential-added", "client-registered", "intake-recorded", "appointment-booked", "soap-note-signed"], Types(ehr));
+        Assert.Equal(["therapist-registered", "credential-added", "client-registered", "intake-recorded", "appointment-booked", "therapist-slot-reserved", "soap-note-signed"],
+            Types(everything));
+        // The licence number is shown to nobody, as in the Operations API.
+        foreach (var page in new[] { bookingSite, ehr, everything })
+        {
+            var credential = page.Events.Single(e => e.GetProperty("type").GetString() == "practice.credential-added").GetProperty("data");
+            Assert.False(credential.TryGetProperty("number", out _));
+            Assert.Equal("CA-ON", credential.GetProperty("jurisdiction").GetString());
+        }
+    }
+
+    [Fact]
+    public void Every_event_type_is_either_shared_with_partners_clinical_or_never_shared()
+    {
+        var classified = FeedSharing.Operational.Concat(FeedSharing.Clinical).Concat(FeedSharing.NeverShared).ToList();
+
+        Assert.Equal(Practice.Domain.DomainEvents.All.Keys.Order(StringComparer.Ordinal), classified.Order(StringComparer.Ordinal));
+    }
+
+    private static List<string> Types(FeedResponse page) =>
+        [.. page.Events.Select(e => e.GetProperty("type").GetString()!["practice.".Length..])];
 
     // Source and id identify an event: the host a caller used must not make the same event another.
     [Fact]
@@ -236,7 +287,7 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
             await session.SaveChangesAsync();
         }
 
-        var page = await IntegrationsApi.WaitForFeedAsync(api.As(tenant, Roles.Integration), expected: 2);
+        var page = await IntegrationsApi.WaitForFeedAsync(api.As(tenant, Roles.Integration, FeedSharing.ClinicalScope), expected: 2);
 
         Assert.Equal(["practice.client-registered", "practice.consent-granted"], page.Events.Select(e => e.GetProperty("type").GetString()));
         var registered = page.Events[0].GetProperty("data");

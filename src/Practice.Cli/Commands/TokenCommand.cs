@@ -17,7 +17,12 @@ internal static class TokenCommand
             Description = "Who the token speaks for (its sub), as the access log and Idempotency-Key scoping see them. " +
                 "Default: therapist:<id>@<tenant> for a therapist, <role>@<tenant> otherwise, which everyone with that token shares.",
         };
-        var command = new Command("token", "Print a development bearer token.") { tenant, role, therapist, hours, subject };
+        var scope = new Option<string[]>("--scope")
+        {
+            Description = "What the token may read beyond its role's default; repeatable. feed:clinical lets an integration read clinical records from the feed.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("token", "Print a development bearer token.") { tenant, role, therapist, hours, subject, scope };
         command.SetAction(result =>
         {
             var roleName = result.GetValue(role)!;
@@ -46,7 +51,8 @@ internal static class TokenCommand
             var therapistId = result.GetValue(therapist);
             var sub = result.GetValue(subject)?.Trim()
                 ?? (roleName == Roles.Therapist ? $"therapist:{therapistId}@{tenantId}" : $"{roleName}@{tenantId}");
-            Console.WriteLine(TokenIssuer.Issue(CliSettings.Jwt, tenantId, roleName, sub, TimeSpan.FromHours(result.GetValue(hours)), therapistId));
+            Console.WriteLine(TokenIssuer.Issue(CliSettings.Jwt, tenantId, roleName, sub, TimeSpan.FromHours(result.GetValue(hours)), therapistId,
+                result.GetValue(scope)));
             return 0;
         });
         return command;

@@ -50,10 +50,10 @@ public sealed class IntegrationsApi : WebApplicationFactory<Program>, IAsyncLife
     }
 
     /// <summary>An HTTP client whose bearer token speaks for <paramref name="tenant"/> in <paramref name="role"/>.</summary>
-    public HttpClient As(string tenant, string role)
+    public HttpClient As(string tenant, string role, params string[] scopes)
     {
         var client = CreateClient();
-        var token = TokenIssuer.Issue(Jwt, tenant, role, $"{role}@{tenant}", TimeSpan.FromHours(1));
+        var token = TokenIssuer.Issue(Jwt, tenant, role, $"{role}@{tenant}", TimeSpan.FromHours(1), scopes: scopes);
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
     }
