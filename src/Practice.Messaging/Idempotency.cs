@@ -147,7 +147,9 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
             context.Response.Body = original;
         }
         var body = buffer.ToArray();
-        if (context.Response.StatusCode >= 500)
+        // A 415 ran nothing and depends on the Content-Type, which the request's hash leaves out: stored, it would
+        // answer the corrected retry (the same body sent as JSON) with the same 415 for as long as keys are kept.
+        if (context.Response.StatusCode is >= 500 or StatusCodes.Status415UnsupportedMediaType)
         {
             await ReleaseAsync(tenant, key, owner);
         }
@@ -155,7 +157,12 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
         {
             await CompleteAsync(tenant, key, owner, context.Response, body);
         }
-        await original.WriteAsync(body, context.RequestAborted);
+        // Writing nothing would still start the response, and a bodiless answer would lose the problem details
+        // that the status-code handler outside writes for it.
+        if (body.Length > 0)
+        {
+            await original.WriteAsync(body, context.RequestAborted);
+        }
     }
 
     private const string AnswerLostTitle = "Request already carried out";

@@ -51,6 +51,26 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
         Assert.Equal((first.Headers.ETag, first.Headers.Location), (second.Headers.ETag, second.Headers.Location));
     }
 
+    // curl -d sends a form Content-Type: the 415 says to send JSON, and the corrected retry, same key and body, must run.
+    [Fact]
+    public async Task A_415_leaves_the_key_free_for_the_same_body_sent_as_json()
+    {
+        var (_, frontDesk, key, body) = NewRegistration();
+        var json = System.Text.Json.JsonSerializer.Serialize(body, OperationsApi.Json);
+        using var form = new HttpRequestMessage(HttpMethod.Post, "/api/clients")
+        {
+            Content = new StringContent(json, System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+        };
+        form.Headers.Add("Idempotency-Key", key);
+        await frontDesk.SendAsync(form).ShouldBeProblem(HttpStatusCode.UnsupportedMediaType, code: "unsupported-media-type");
+        var before = await api.CountEventsAsync();
+
+        var retried = await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
+
+        Assert.False(retried.Headers.Contains("Idempotent-Replayed"));
+        Assert.True(await api.CountEventsAsync() > before);
+    }
+
     [Fact]
     public async Task The_same_key_with_another_body_is_refused()
     {
