@@ -1,6 +1,4 @@
 using System.Buffers.Text;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
@@ -19,7 +17,6 @@ namespace Practice.Projections.ClientTimeline;
 /// </summary>
 public sealed record ClientTimelineEntry(
     Guid EventId,
-    long Sequence,
     string Type,
     DateTimeOffset OccurredAt,
     string Summary,
@@ -187,15 +184,20 @@ public static class ClientTimelineQueries
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
-        var after = cursor is null ? (Position?)null : Position.Parse(cursor);
+        var after = cursor is null ? (Guid?)null : ParseCursor(cursor);
+        var table = Table(schema, ClientTimelineProjection.EntriesTable);
 
+        // The cursor is the last entry shown; paging goes on from its place in (occurred_at, seq) order, looked up
+        // here, so the global sequence, which would tell how much other clinics write, never leaves the server.
         await using var command = dataSource.CreateCommand($"""
+            WITH anchor AS (
+                SELECT occurred_at, seq FROM {table} WHERE tenant_id = $1 AND client_id = $2 AND event_id = $5)
             SELECT event_id, seq, type, occurred_at,
-                   CASE WHEN $3 THEN summary ELSE split_part(summary, $7, 1) END, clinical,
-                   CASE WHEN $3 THEN data ELSE data - $8::text[] END
-              FROM {Table(schema, ClientTimelineProjection.EntriesTable)}
+                   CASE WHEN $3 THEN summary ELSE split_part(summary, $6, 1) END, clinical,
+                   CASE WHEN $3 THEN data ELSE data - $7::text[] END
+              FROM {table}
              WHERE tenant_id = $1 AND client_id = $2 AND ($3 OR NOT clinical)
-               {(after is null ? "" : "AND (occurred_at, seq) < ($5, $6)")}
+               {(after is null ? "" : "AND (occurred_at, seq) < (SELECT occurred_at, seq FROM anchor)")}
              ORDER BY occurred_at DESC, seq DESC
              LIMIT $4
             """);
@@ -203,8 +205,7 @@ public static class ClientTimelineQueries
         command.Parameters.Add(Value(clientId));
         command.Parameters.Add(Value(includeClinical));
         command.Parameters.Add(Value(pageSize + 1));
-        command.Parameters.Add(Value(after?.OccurredAt ?? DateTimeOffset.UnixEpoch));
-        command.Parameters.Add(Value(after?.Sequence ?? 0L));
+        command.Parameters.Add(Value(after ?? Guid.Empty));
         command.Parameters.Add(Value(TimelineSummaries.FrontDeskHiddenFrom));
         command.Parameters.Add(Value(TimelineSummaries.FrontDeskHiddenFields));
 
@@ -215,7 +216,6 @@ public static class ClientTimelineQueries
             {
                 entries.Add(new ClientTimelineEntry(
                     reader.GetGuid(0),
-                    reader.GetInt64(1),
                     reader.GetString(2),
                     reader.GetFieldValue<DateTimeOffset>(3),
                     reader.GetString(4),
@@ -223,39 +223,44 @@ public static class ClientTimelineQueries
                     reader.GetFieldValue<JsonElement>(6)));
             }
         }
+        // A page after the cursor's entry is empty both when the timeline ends there and when the cursor is not one
+        // of this timeline's; only the second is the caller's mistake.
+        if (after is { } anchorId && entries.Count == 0 && !await AnchorExistsAsync(dataSource, table, tenantId, clientId, anchorId, cancellationToken))
+        {
+            throw new ArgumentException("The cursor is not one this timeline handed out.", nameof(cursor));
+        }
         if (entries.Count <= pageSize)
         {
             return new ClientTimelinePage(entries, null);
         }
         entries.RemoveAt(pageSize);
-        var last = entries[^1];
-        return new ClientTimelinePage(entries, new Position(last.OccurredAt, last.Sequence).ToCursor());
+        return new ClientTimelinePage(entries, Base64Url.EncodeToString(entries[^1].EventId.ToByteArray()));
     }
 
-    /// <summary>The keyset position of the last entry shown; opaque to callers, who only hand it back.</summary>
-    private readonly record struct Position(DateTimeOffset OccurredAt, long Sequence)
+    private static async Task<bool> AnchorExistsAsync(
+        NpgsqlDataSource dataSource, string table, string tenantId, Guid clientId, Guid eventId, CancellationToken cancellationToken)
     {
-        public string ToCursor() =>
-            Base64Url.EncodeToString(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{OccurredAt.UtcTicks}.{Sequence}")));
+        await using var command = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {table} WHERE tenant_id = $1 AND client_id = $2 AND event_id = $3)");
+        command.Parameters.Add(Value(tenantId));
+        command.Parameters.Add(Value(clientId));
+        command.Parameters.Add(Value(eventId));
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
 
-        public static Position Parse(string cursor)
+    /// <summary>A cursor is the event id of the last entry shown, base64url; opaque to callers, who only hand it back.</summary>
+    private static Guid ParseCursor(string cursor)
+    {
+        try
         {
-            try
+            var bytes = Base64Url.DecodeFromChars(cursor);
+            if (bytes.Length == 16)
             {
-                var text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-                var parts = text.Split('.');
-                if (parts.Length == 2
-                    && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
-                    && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
-                    && ticks <= DateTimeOffset.MaxValue.UtcTicks)
-                {
-                    return new Position(new DateTimeOffset(ticks, TimeSpan.Zero), sequence);
-                }
+                return new Guid(bytes);
             }
-            catch (FormatException)
-            {
-            }
-            throw new ArgumentException("The cursor is not one this timeline handed out.", nameof(cursor));
         }
+        catch (FormatException)
+        {
+        }
+        throw new ArgumentException("The cursor is not one this timeline handed out.", nameof(cursor));
     }
 }

@@ -81,7 +81,7 @@ public sealed class ClientTimelineTests(OperationsApi api) : IClassFixture<Opera
                 "Consent granted for treatment (written)",
                 "Registered as a client: Alex Client",
             ], page.Entries.Select(e => e.Summary));
-            Assert.Equal(page.Entries.OrderByDescending(e => e.OccurredAt).ThenByDescending(e => e.Sequence).Select(e => e.EventId), page.Entries.Select(e => e.EventId));
+            Assert.Equal(page.Entries.OrderByDescending(e => e.OccurredAt).Select(e => e.OccurredAt), page.Entries.Select(e => e.OccurredAt));
             Assert.Equal(5, page.Entries.Count(e => e.Clinical));
             Assert.True(page.Entries.Single(e => e.Summary.StartsWith("Pain before", StringComparison.Ordinal)).Clinical);
         }
@@ -111,6 +111,26 @@ public sealed class ClientTimelineTests(OperationsApi api) : IClassFixture<Opera
         Assert.Equal(12, all.Count);
         Assert.Equal(6, pages);
         Assert.Equal(all, walked);
+    }
+
+    // Sequences are global: their gaps, in an entry or a cursor, would tell a clinic how busy the others are.
+    [Fact]
+    public async Task Entries_and_cursors_carry_no_global_position_and_a_cursor_opens_only_its_own_timeline()
+    {
+        var (tenant, clinic) = await ArrangeTreatedClientAsync();
+        var manager = api.As(tenant, Roles.Manager);
+
+        var response = await (await manager.GetAsync(Url(clinic.ClientId, "?pageSize=2")).ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        var entry = response.GetProperty("entries")[1];
+        Assert.DoesNotContain("sequence", entry.EnumerateObject().Select(p => p.Name));
+        var cursor = response.GetProperty("nextCursor").GetString()!;
+        var decoded = System.Buffers.Text.Base64Url.DecodeFromChars(cursor);
+        Assert.Equal(entry.GetProperty("eventId").GetGuid(), new Guid(decoded));
+
+        var otherClientId = await api.ArrangeClientAsync(tenant);
+        await manager.GetAsync(Url(otherClientId, $"?cursor={Uri.EscapeDataString(cursor)}")).ShouldBeProblem(HttpStatusCode.BadRequest, "cursor");
+        var madeUp = System.Buffers.Text.Base64Url.EncodeToString(Guid.NewGuid().ToByteArray());
+        await manager.GetAsync(Url(clinic.ClientId, $"?cursor={madeUp}")).ShouldBeProblem(HttpStatusCode.BadRequest, "cursor");
     }
 
     [Fact]
