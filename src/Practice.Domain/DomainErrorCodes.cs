@@ -38,6 +38,7 @@ public static class DomainErrorCodes
     public const string ModalityNotPractised = "modality-not-practised";
     public const string CredentialRequired = "credential-required";
     public const string ConsentRequired = "consent-required";
+    public const string IntakeRequired = "intake-required";
     public const string WrittenConsentRequired = "written-consent-required";
     public const string ConsentNotGranted = "consent-not-granted";
     public const string GuardianRequired = "guardian-required";

@@ -65,6 +65,7 @@ internal static class Clinic
     public static object[] ClientHistory =>
     [
         new ClientRegistered(ClientId, "Sam Lee", new DateOnly(1985, 4, 12), new Contact("sam@example.org", null), Now),
+        new IntakeRecorded(ClientId, ["neck pain"], [], Now),
         new ConsentGranted(ClientId, ConsentScope.Treatment, true, null, Now),
     ];
 

@@ -38,16 +38,18 @@ public sealed record ConsentWithdrawn(Guid ClientId, ConsentScope Scope, DateTim
 
 public sealed record GivenConsent(bool Written, string? GuardianName);
 
+// IntakeTaken: an intake has been recorded, so Contraindications is a screening's answer, not merely empty.
 public sealed record Client(
     bool Exists,
     Guid ClientId,
     DateOnly DateOfBirth,
+    bool IntakeTaken,
     ImmutableHashSet<Contraindication> Contraindications,
     ImmutableDictionary<ConsentScope, GivenConsent> Consents) : IState<Client>
 {
     public const int AgeOfMajority = 18;
 
-    public static Client Initial { get; } = new(false, Guid.Empty, default, [], ImmutableDictionary<ConsentScope, GivenConsent>.Empty);
+    public static Client Initial { get; } = new(false, Guid.Empty, default, false, [], ImmutableDictionary<ConsentScope, GivenConsent>.Empty);
 
     public static string StreamType => "client";
 
@@ -62,7 +64,7 @@ public sealed record Client(
     public Client Apply(object @event) => @event switch
     {
         ClientRegistered e => this with { Exists = true, ClientId = e.ClientId, DateOfBirth = e.DateOfBirth },
-        IntakeRecorded e => this with { Contraindications = [.. e.Contraindications] },
+        IntakeRecorded e => this with { IntakeTaken = true, Contraindications = [.. e.Contraindications] },
         ConsentGranted e => this with { Consents = Consents.SetItem(e.Scope, new(e.Written, e.GuardianName)) },
         ConsentWithdrawn e => this with { Consents = Consents.Remove(e.Scope) },
         _ => this,

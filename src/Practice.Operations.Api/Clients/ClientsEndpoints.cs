@@ -20,9 +20,9 @@ public sealed record GrantConsentRequest(ConsentScope Scope, bool Written, strin
 public sealed record ClientCreated(Guid ClientId, long Version);
 
 /// <summary>The client as the front desk reads it: the intake's contraindications are clinical, as on the timeline.</summary>
-public sealed record FrontDeskClient(bool Exists, Guid ClientId, DateOnly DateOfBirth, IReadOnlyDictionary<ConsentScope, GivenConsent> Consents)
+public sealed record FrontDeskClient(bool Exists, Guid ClientId, DateOnly DateOfBirth, bool IntakeTaken, IReadOnlyDictionary<ConsentScope, GivenConsent> Consents)
 {
-    public static object Of(Client client) => new FrontDeskClient(client.Exists, client.ClientId, client.DateOfBirth, client.Consents);
+    public static object Of(Client client) => new FrontDeskClient(client.Exists, client.ClientId, client.DateOfBirth, client.IntakeTaken, client.Consents);
 }
 
 public static class ClientsEndpoints

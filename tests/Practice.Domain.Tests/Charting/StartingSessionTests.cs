@@ -50,6 +50,14 @@ public sealed class StartingSessionTests
             .Then(Started());
 
     [Fact]
+    public void Refuses_a_client_whose_intake_was_never_taken() =>
+        Given<TreatmentSession>()
+            .When(StartSession(client: Build<Client>(
+                new ClientRegistered(ClientId, "Sam Lee", new DateOnly(1985, 4, 12), new Contact(null, null), Now),
+                new ConsentGranted(ClientId, ConsentScope.Treatment, true, null, Now))))
+            .ThenRejects(DomainErrorCodes.IntakeRequired);
+
+    [Fact]
     public void Refuses_a_second_start() =>
         Given<TreatmentSession>(Started())
             .When(StartSession())

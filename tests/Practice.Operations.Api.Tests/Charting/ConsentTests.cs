@@ -26,6 +26,27 @@ public sealed class ConsentTests(OperationsApi api) : IClassFixture<OperationsAp
         await appointment.StartAsync().ShouldBe(HttpStatusCode.OK);
     }
 
+    // Contraindications are screened at intake: a client never asked about anticoagulants has none flagged, which says nothing.
+    [Fact]
+    public async Task A_session_starts_only_once_the_clients_intake_is_recorded_even_one_that_flags_nothing()
+    {
+        api.Clock.Set(Bookings.Monday0600);
+        var tenant = Bookings.NewTenant();
+        var clinic = await api.ArrangeClinicAsync(tenant);
+        var newcomer = clinic with { ClientId = await api.ArrangeClientAsync(tenant) };
+        await api.As(tenant, Roles.FrontDesk).PostJsonAsync($"/api/clients/{newcomer.ClientId}/consents", new { scope = "treatment", written = true }).ShouldBe(HttpStatusCode.OK);
+        var appointment = await api.BookAndCheckInAsync(tenant, newcomer);
+        var desk = await (await api.As(tenant, Roles.FrontDesk).GetAsync($"/api/clients/{newcomer.ClientId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.False(desk.GetProperty("intakeTaken").GetBoolean());
+        var before = await api.CountEventsAsync();
+
+        await appointment.StartAsync().ShouldBeProblem(HttpStatusCode.UnprocessableEntity, code: "intake-required");
+        Assert.Equal(before, await api.CountEventsAsync());
+
+        await appointment.RecordIntakeAsync().ShouldBe(HttpStatusCode.OK);
+        await appointment.StartAsync().ShouldBe(HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task The_buttocks_chest_and_inner_thighs_are_charted_only_with_written_consent_for_sensitive_areas()
     {

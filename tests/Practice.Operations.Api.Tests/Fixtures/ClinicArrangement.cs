@@ -61,7 +61,8 @@ public static class ClinicArrangement
 
     /// <summary>
     /// Through the API as a manager: organisation, a UTC location open 07:00-21:00 with two rooms, a therapist practising
-    /// deep tissue, trigger point therapy and dry needling (credentialled there) on the same hours, and a client consenting to treatment.
+    /// deep tissue, trigger point therapy and dry needling (credentialled there) on the same hours, and a client consenting to treatment
+    /// whose intake flags nothing.
     /// </summary>
     public static async Task<Clinic> ArrangeClinicAsync(this OperationsApi api, string tenant)
     {
@@ -85,6 +86,7 @@ public static class ClinicArrangement
 
         var clientId = await IdAsync(manager.PostJsonAsync("/api/clients", ClientRequest()), "clientId");
         await manager.PostJsonAsync($"/api/clients/{clientId}/consents", new { scope = "treatment", written = true }).ShouldBe(HttpStatusCode.OK);
+        await manager.PutJsonAsync($"/api/clients/{clientId}/intake", new { conditions = new[] { "Neck pain" }, contraindications = Array.Empty<string>() }).ShouldBe(HttpStatusCode.OK);
 
         return new Clinic(locationId, roomId, otherRoomId, therapistId, clientId);
     }

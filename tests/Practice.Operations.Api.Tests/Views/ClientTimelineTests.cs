@@ -78,11 +78,12 @@ public sealed class ClientTimelineTests(OperationsApi api) : IClassFixture<Opera
                 "Session started: deep tissue massage with Terry Therapist",
                 "Checked in",
                 "Booked deep tissue massage with Terry Therapist for 2026-11-24 10:00 (60 min)",
+                "Intake recorded: conditions Neck pain; contraindications none",
                 "Consent granted for treatment (written)",
                 "Registered as a client: Alex Client",
             ], page.Entries.Select(e => e.Summary));
             Assert.Equal(page.Entries.OrderByDescending(e => e.OccurredAt).Select(e => e.OccurredAt), page.Entries.Select(e => e.OccurredAt));
-            Assert.Equal(5, page.Entries.Count(e => e.Clinical));
+            Assert.Equal(6, page.Entries.Count(e => e.Clinical));
             Assert.True(page.Entries.Single(e => e.Summary.StartsWith("Pain before", StringComparison.Ordinal)).Clinical);
         }
     }
@@ -108,8 +109,8 @@ public sealed class ClientTimelineTests(OperationsApi api) : IClassFixture<Opera
         }
         while (cursor is not null);
 
-        Assert.Equal(12, all.Count);
-        Assert.Equal(6, pages);
+        Assert.Equal(13, all.Count);
+        Assert.Equal(7, pages);
         Assert.Equal(all, walked);
     }
 

@@ -38,6 +38,13 @@ public static class StartSessionHandler
             return Decision.Reject(DomainErrorCodes.ConsentRequired, "Treatment needs the client's consent.");
         }
 
+        // Contraindications are screened at intake: without one, "none flagged" would be a guess, and the checks
+        // below would pass a client nobody asked about anticoagulants or a needle phobia.
+        if (!client.IntakeTaken)
+        {
+            return Decision.Reject(DomainErrorCodes.IntakeRequired, "Treatment starts once the client's intake is recorded (PUT /clients/{id}/intake), even one that flags nothing.");
+        }
+
         if (appointment.Modality == Modality.DryNeedling && ChartingRules.DryNeedling(client, therapist, location, command.Now) is { } error)
         {
             return error;
