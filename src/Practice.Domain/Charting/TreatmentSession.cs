@@ -95,6 +95,7 @@ public sealed record PressureAdjusted(Guid AppointmentId, Guid ClientId, Guid Th
 public sealed record PainRecorded(
     Guid AppointmentId, Guid ClientId, Guid TherapistId, Modality Modality, PainPhase Phase, int Score, string LoincCode, DateTimeOffset RecordedAt) : IDomainEvent;
 
+// Modality: the one the event followed, named by the therapist when the session used several.
 public sealed record AdverseEventRecorded(
     Guid AppointmentId,
     Guid ClientId,
@@ -105,8 +106,10 @@ public sealed record AdverseEventRecorded(
     string? Note,
     DateTimeOffset RecordedAt) : IDomainEvent;
 
+// Modality is the booked one; ModalitiesUsed those the session's techniques used (null in events recorded before it was kept).
 public sealed record SessionCompleted(
-    Guid AppointmentId, Guid ClientId, Guid TherapistId, Guid LocationId, Modality Modality, DateTimeOffset CompletedAt, DateTimeOffset NoteDueBy) : IDomainEvent;
+    Guid AppointmentId, Guid ClientId, Guid TherapistId, Guid LocationId, Modality Modality, DateTimeOffset CompletedAt, DateTimeOffset NoteDueBy,
+    IReadOnlyList<Modality>? ModalitiesUsed = null) : IDomainEvent;
 
 public sealed record SoapNoteSigned(
     Guid AppointmentId,
@@ -136,12 +139,14 @@ public sealed record TreatmentSession(
     bool NoteSigned,
     bool NoteFlaggedOverdue,
     ImmutableHashSet<Guid> AmendmentIds,
-    ImmutableHashSet<Contraindication> AcknowledgedContraindications) : IState<TreatmentSession>
+    ImmutableDictionary<Modality, ImmutableHashSet<Contraindication>> AcknowledgedByModality,
+    ImmutableHashSet<Modality> ModalitiesApplied) : IState<TreatmentSession>
 {
     public static readonly TimeSpan NoteDeadline = TimeSpan.FromHours(72);
 
     public static TreatmentSession Initial { get; } =
-        new(SessionStatus.None, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, default, [], [], null, false, false, [], []);
+        new(SessionStatus.None, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, default, [], [], null, false, false, [],
+            ImmutableDictionary<Modality, ImmutableHashSet<Contraindication>>.Empty, []);
 
     public static string StreamType => "treatment-session";
 
@@ -149,9 +154,20 @@ public sealed record TreatmentSession(
 
     public bool Exists => Status != SessionStatus.None;
 
+    // A caution is acknowledged for the work it was weighed against: pregnancy adapted for deep pressure says
+    // nothing of needling in pregnancy, so each modality acknowledges its own cautions once per session.
+    public ImmutableHashSet<Contraindication> AcknowledgedFor(Modality modality) =>
+        AcknowledgedByModality.TryGetValue(modality, out var acknowledged) ? acknowledged : [];
+
+    // The modalities the session used: those of its techniques, or the booked one when none was charted.
+    public IReadOnlyList<Modality> ModalitiesUsed => ModalitiesApplied.IsEmpty ? [Modality] : [.. ModalitiesApplied.Order()];
+
+    private TreatmentSession Acknowledge(Modality modality, IEnumerable<Contraindication> acknowledged) =>
+        this with { AcknowledgedByModality = AcknowledgedByModality.SetItem(modality, AcknowledgedFor(modality).Union(acknowledged)) };
+
     public TreatmentSession Apply(object @event) => @event switch
     {
-        SessionStarted e => Initial with
+        SessionStarted e => (Initial with
         {
             Status = SessionStatus.InProgress,
             AppointmentId = e.AppointmentId,
@@ -159,10 +175,8 @@ public sealed record TreatmentSession(
             TherapistId = e.TherapistId,
             LocationId = e.LocationId,
             Modality = e.Modality,
-            AcknowledgedContraindications = [.. e.AcknowledgedContraindications ?? []],
-        },
-        TechniqueApplied { AcknowledgedContraindications: { Count: > 0 } acknowledged } =>
-            this with { AcknowledgedContraindications = AcknowledgedContraindications.Union(acknowledged) },
+        }).Acknowledge(e.Modality, e.AcknowledgedContraindications ?? []),
+        TechniqueApplied e => (this with { ModalitiesApplied = ModalitiesApplied.Add(e.Modality) }).Acknowledge(e.Modality, e.AcknowledgedContraindications ?? []),
         TriggerPointFound e => this with
         {
             TriggerPointIds = TriggerPointIds.Add(e.TriggerPointId),

@@ -74,9 +74,11 @@ public sealed record AppointmentMarkedNoShow(
     string? FeeWaiverReason,
     DateTimeOffset MarkedAt) : IDomainEvent;
 
-// Emitted by completing the treatment session (Charting), appended to the appointment stream.
+// Emitted by completing the treatment session (Charting), appended to the appointment stream. Modality is the booked
+// one; ModalitiesUsed those the session's techniques used, what billing charges (null in events recorded before it was kept).
 public sealed record AppointmentFulfilled(
-    Guid AppointmentId, Guid ClientId, Guid TherapistId, Guid LocationId, Modality Modality, DateTimeOffset FulfilledAt) : IDomainEvent;
+    Guid AppointmentId, Guid ClientId, Guid TherapistId, Guid LocationId, Modality Modality, DateTimeOffset FulfilledAt,
+    IReadOnlyList<Modality>? ModalitiesUsed = null) : IDomainEvent;
 
 // What a cancellation or no-show costs the client, as a share of the session price; WaiverReason says why it is zero.
 public sealed record AppointmentFee(int Percent, bool Late, string? WaiverReason);

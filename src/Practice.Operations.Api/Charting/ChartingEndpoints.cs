@@ -39,7 +39,8 @@ public sealed record ApplyTechniqueRequest(
 public sealed record ReportDiscomfortRequest(int Level, string? Note = null);
 public sealed record AdjustPressureRequest(int From, int To);
 public sealed record RecordPainRequest(PainPhase Phase, int Score);
-public sealed record RecordAdverseEventRequest(AdverseEventKind Kind, AdverseEventSeverity Severity, string? Note = null);
+// Modality: the one the event followed; needed only when the session's techniques used several.
+public sealed record RecordAdverseEventRequest(AdverseEventKind Kind, AdverseEventSeverity Severity, string? Note = null, Modality? Modality = null);
 public sealed record SignNoteRequest(string Subjective, string Objective, string Assessment, string Plan);
 public sealed record AmendNoteRequest(string Text);
 
@@ -117,7 +118,7 @@ public static class ChartingEndpoints
             Chart(bus, caller, appointmentId, therapistId => new RecordPain(appointmentId, therapistId, r.Phase, r.Score, clock.GetUtcNow()), ct)).WithName("RecordPain");
 
         charting.MapPost("/adverse-events", (Guid appointmentId, RecordAdverseEventRequest r, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
-            Chart(bus, caller, appointmentId, therapistId => new RecordAdverseEvent(appointmentId, therapistId, r.Kind, r.Severity, r.Note, clock.GetUtcNow()), ct)).WithName("RecordAdverseEvent");
+            Chart(bus, caller, appointmentId, therapistId => new RecordAdverseEvent(appointmentId, therapistId, r.Kind, r.Severity, r.Note, clock.GetUtcNow(), r.Modality), ct)).WithName("RecordAdverseEvent");
 
         charting.MapPost("/complete", (Guid appointmentId, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             Chart(bus, caller, appointmentId, therapistId => new CompleteSession(appointmentId, therapistId, clock.GetUtcNow()), ct)).WithName("CompleteSession");

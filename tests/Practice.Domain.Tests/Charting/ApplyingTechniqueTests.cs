@@ -51,6 +51,13 @@ public sealed class ApplyingTechniqueTests
             .When(Apply(Modality.TriggerPointTherapy, client: WithIntake(Contraindication.Anticoagulants)))
             .Then(Applied(Modality.TriggerPointTherapy));
 
+    // Pregnancy weighed against deep pressure says nothing of needling in pregnancy.
+    [Fact]
+    public void Asks_again_for_a_caution_acknowledged_for_another_modality() =>
+        Given<TreatmentSession>(Started() with { AcknowledgedContraindications = [Contraindication.Pregnancy] })
+            .When(Apply(Modality.DryNeedling, client: WithDryNeedlingConsent(true, Contraindication.Pregnancy)))
+            .ThenRejects(DomainErrorCodes.ContraindicationUnacknowledged, "acknowledgedContraindications");
+
     private static TechniqueApplied Applied(Modality modality = Modality.TriggerPointTherapy, Guid? target = null, bool sensitiveArea = false) =>
         new(AppointmentId, ClientId, TherapistId, modality, "Ischemic compression", 4, 60, target, At, sensitiveArea);
 

@@ -18,10 +18,25 @@ public sealed class CompletingSessionTests
         Given<TreatmentSession>(Started())
             .When(Complete())
             .ThenStreams(
-                StreamEvents.For<TreatmentSession>(TreatmentSession.StreamId(AppointmentId), Completed()),
+                StreamEvents.For<TreatmentSession>(TreatmentSession.StreamId(AppointmentId), Completed() with { ModalitiesUsed = [Modality.TriggerPointTherapy] }),
                 StreamEvents.For<Appointment>(
                     Appointment.StreamId(AppointmentId),
-                    new AppointmentFulfilled(AppointmentId, ClientId, TherapistId, LocationId, Modality.TriggerPointTherapy, CompletedAt)));
+                    new AppointmentFulfilled(AppointmentId, ClientId, TherapistId, LocationId, Modality.TriggerPointTherapy, CompletedAt, [Modality.TriggerPointTherapy])));
+
+    // Billing charges what was done: needling inside a deep tissue booking is on the fulfilment.
+    [Fact]
+    public void Names_every_modality_the_sessions_techniques_used() =>
+        Given<TreatmentSession>(
+                Started(Modality.DeepTissue),
+                new TechniqueApplied(AppointmentId, ClientId, TherapistId, Modality.DryNeedling, "Deep dry needling", 3, 30, null, StartedAt),
+                new TechniqueApplied(AppointmentId, ClientId, TherapistId, Modality.DeepTissue, "Stripping", 3, 60, null, StartedAt))
+            .When(Complete())
+            .ThenStreams(
+                StreamEvents.For<TreatmentSession>(
+                    TreatmentSession.StreamId(AppointmentId), Completed(Modality.DeepTissue) with { ModalitiesUsed = [Modality.DeepTissue, Modality.DryNeedling] }),
+                StreamEvents.For<Appointment>(
+                    Appointment.StreamId(AppointmentId),
+                    new AppointmentFulfilled(AppointmentId, ClientId, TherapistId, LocationId, Modality.DeepTissue, CompletedAt, [Modality.DeepTissue, Modality.DryNeedling])));
 
     [Fact]
     public void Fulfilment_moves_the_appointment_to_fulfilled() =>

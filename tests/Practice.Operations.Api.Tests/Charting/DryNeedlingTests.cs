@@ -152,4 +152,30 @@ public sealed class DryNeedlingTests(OperationsApi api) : IClassFixture<Operatio
         await appointment.Therapist.PostJsonAsync(appointment.Url("/techniques"), new { modality = "dry-needling", technique = "deep dry needling", pressure = 3, seconds = 30 })
             .ShouldBe(HttpStatusCode.OK);
     }
+
+    // Needling's bleeding must be counted against needling, not against the massage the visit was booked as.
+    [Fact]
+    public async Task An_adverse_event_in_a_session_of_two_modalities_names_the_one_it_followed()
+    {
+        api.Clock.Set(Bookings.Monday0600);
+        var tenant = Bookings.NewTenant();
+        var appointment = await api.BookAndCheckInAsync(tenant, await api.ArrangeClinicAsync(tenant), "deep-tissue");
+        await appointment.GrantConsentAsync("dry-needling", written: true).ShouldBe(HttpStatusCode.OK);
+        api.Clock.Set(api.Tomorrow(10));
+        await appointment.StartAsync().ShouldBe(HttpStatusCode.OK);
+        await appointment.Therapist.PostJsonAsync(appointment.Url("/techniques"), new { modality = "deep-tissue", technique = "stripping", pressure = 3, seconds = 60 }).ShouldBe(HttpStatusCode.OK);
+        await appointment.Therapist.PostJsonAsync(appointment.Url("/techniques"), new { modality = "dry-needling", technique = "deep dry needling", pressure = 3, seconds = 30 }).ShouldBe(HttpStatusCode.OK);
+        var before = await api.CountEventsAsync();
+
+        await appointment.Therapist.PostJsonAsync(appointment.Url("/adverse-events"), new { kind = "bleeding", severity = "mild" })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "modality", "invalid-value");
+        await appointment.Therapist.PostJsonAsync(appointment.Url("/adverse-events"), new { kind = "bleeding", severity = "mild", modality = "swedish" })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "modality", "invalid-value");
+        Assert.Equal(before, await api.CountEventsAsync());
+
+        await appointment.Therapist.PostJsonAsync(appointment.Url("/adverse-events"), new { kind = "bleeding", severity = "mild", modality = "dry-needling" }).ShouldBe(HttpStatusCode.OK);
+        await using var session = api.Store.OpenSession(tenant);
+        var recorded = (await session.FetchStreamAsync($"treatment-session-{appointment.AppointmentId}")).Select(e => e.Data).OfType<Practice.Domain.Charting.AdverseEventRecorded>().Single();
+        Assert.Equal(Practice.Domain.Staff.Modality.DryNeedling, recorded.Modality);
+    }
 }

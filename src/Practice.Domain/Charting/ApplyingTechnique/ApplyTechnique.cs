@@ -8,7 +8,8 @@ namespace Practice.Domain.Charting.ApplyingTechnique;
 // Pressure 1 (gentle) to 5 (intense); TriggerPointId optionally targets a trigger point found in this session.
 // SensitiveArea is the therapist's word that the technique works on the chest, buttocks or inner thighs; a technique
 // on a trigger point found there is sensitive whatever it says. AcknowledgedContraindications: cautions of this
-// technique's modality not acknowledged when the session started (another modality, or an intake updated since).
+// technique's modality not yet acknowledged for that modality in this session (another modality than the booked one,
+// or an intake updated since).
 public sealed record ApplyTechnique(
     Guid AppointmentId,
     Guid TherapistId,
@@ -64,7 +65,7 @@ public static class ApplyTechniqueHandler
             return unconsented;
         }
 
-        var newlyAcknowledged = Cautions.Of(client, command.Modality).Except(session.AcknowledgedContraindications).ToList();
+        var newlyAcknowledged = Cautions.Of(client, command.Modality).Except(session.AcknowledgedFor(command.Modality)).ToList();
         if (Cautions.Acknowledged(newlyAcknowledged, command.AcknowledgedContraindications) is { } unacknowledged)
         {
             return unacknowledged;

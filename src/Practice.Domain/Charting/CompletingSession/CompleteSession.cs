@@ -20,9 +20,9 @@ public static class CompleteSessionHandler
                 TreatmentSession.StreamId(command.AppointmentId),
                 new SessionCompleted(
                     command.AppointmentId, session.ClientId, session.TherapistId, session.LocationId, session.Modality,
-                    command.Now, command.Now + TreatmentSession.NoteDeadline)),
+                    command.Now, command.Now + TreatmentSession.NoteDeadline, session.ModalitiesUsed)),
             StreamEvents.For<Appointment>(
                 Appointment.StreamId(command.AppointmentId),
-                new AppointmentFulfilled(command.AppointmentId, session.ClientId, session.TherapistId, session.LocationId, session.Modality, command.Now)));
+                new AppointmentFulfilled(command.AppointmentId, session.ClientId, session.TherapistId, session.LocationId, session.Modality, command.Now, session.ModalitiesUsed)));
     }
 }
