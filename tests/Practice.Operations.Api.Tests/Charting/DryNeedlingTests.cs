@@ -153,6 +153,21 @@ public sealed class DryNeedlingTests(OperationsApi api) : IClassFixture<Operatio
             .ShouldBe(HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData("trigger-point-therapy", "Dry needling")]
+    [InlineData("deep-tissue", "deep NEEDLING of the trapezius")]
+    public async Task Needling_charted_under_another_modality_is_refused_naming_modality(string modality, string technique)
+    {
+        // No dry-needling consent: under its own modality this would be refused for that; under another it would pass unchecked.
+        var session = await api.StartSessionAsync();
+        var before = await api.CountEventsAsync();
+
+        await session.Therapist.PostJsonAsync(session.Url("/techniques"), new { modality, technique, pressure = 3, seconds = 30 })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "modality", "invalid-value");
+
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
     // Needling's bleeding must be counted against needling, not against the massage the visit was booked as.
     [Fact]
     public async Task An_adverse_event_in_a_session_of_two_modalities_names_the_one_it_followed()

@@ -49,6 +49,14 @@ public static class ApplyTechniqueHandler
             return Decision.Reject(DomainErrorCodes.TriggerPointNotFound, "No such trigger point in this session.", "triggerPointId");
         }
 
+        // Needling is invasive whatever modality it is charted under; under another one it would skip the credential,
+        // written consent and contraindication checks, and be kept for ever as a non-invasive technique.
+        if (command.Modality != Modality.DryNeedling && command.Technique.Contains("needl", StringComparison.OrdinalIgnoreCase))
+        {
+            return Decision.Reject(DomainErrorCodes.InvalidValue,
+                "Needling is charted with modality dry-needling, which checks the credential, the written consent and the contraindications.", "modality");
+        }
+
         if (!therapist.Practises(command.Modality))
         {
             return Decision.Reject(DomainErrorCodes.ModalityNotPractised, $"The therapist does not practise {command.Modality}.", "modality");
