@@ -140,13 +140,14 @@ public sealed record TreatmentSession(
     bool NoteFlaggedOverdue,
     ImmutableHashSet<Guid> AmendmentIds,
     ImmutableDictionary<Modality, ImmutableHashSet<Contraindication>> AcknowledgedByModality,
-    ImmutableHashSet<Modality> ModalitiesApplied) : IState<TreatmentSession>
+    ImmutableHashSet<Modality> ModalitiesApplied,
+    bool PainBeforeRecorded) : IState<TreatmentSession>
 {
     public static readonly TimeSpan NoteDeadline = TimeSpan.FromHours(72);
 
     public static TreatmentSession Initial { get; } =
         new(SessionStatus.None, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, default, [], [], null, false, false, [],
-            ImmutableDictionary<Modality, ImmutableHashSet<Contraindication>>.Empty, []);
+            ImmutableDictionary<Modality, ImmutableHashSet<Contraindication>>.Empty, [], false);
 
     public static string StreamType => "treatment-session";
 
@@ -182,6 +183,7 @@ public sealed record TreatmentSession(
             TriggerPointIds = TriggerPointIds.Add(e.TriggerPointId),
             SensitiveTriggerPointIds = e.SensitiveArea ?? SensitiveAreas.Includes(e.Muscle) ? SensitiveTriggerPointIds.Add(e.TriggerPointId) : SensitiveTriggerPointIds,
         },
+        PainRecorded { Phase: PainPhase.Before } => this with { PainBeforeRecorded = true },
         SessionCompleted e => this with { Status = SessionStatus.Completed, NoteDueBy = e.NoteDueBy },
         SoapNoteSigned => this with { NoteSigned = true },
         SoapNoteAmended e => this with { AmendmentIds = AmendmentIds.Add(e.AmendmentId) },

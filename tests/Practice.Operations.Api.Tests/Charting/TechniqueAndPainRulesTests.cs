@@ -118,6 +118,20 @@ public sealed class TechniqueAndPainRulesTests(OperationsApi api) : IClassFixtur
     }
 
     [Fact]
+    public async Task Pain_after_the_session_needs_the_score_before_it_to_be_measured_against()
+    {
+        var session = await api.StartSessionAsync();
+        var before = await api.CountEventsAsync();
+
+        await session.Therapist.PostJsonAsync(session.Url("/pain"), new { phase = "after", score = 3 })
+            .ShouldBeProblem(HttpStatusCode.UnprocessableEntity, "phase", "invalid-value");
+        Assert.Equal(before, await api.CountEventsAsync());
+
+        await session.Therapist.PostJsonAsync(session.Url("/pain"), new { phase = "before", score = 6 }).ShouldBe(HttpStatusCode.OK);
+        await session.Therapist.PostJsonAsync(session.Url("/pain"), new { phase = "after", score = 3 }).ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Fact]
     public async Task A_technique_in_a_modality_the_therapist_does_not_practise_is_refused()
     {
         // The arranged therapist practises deep tissue, trigger point therapy and dry needling, not Swedish.
