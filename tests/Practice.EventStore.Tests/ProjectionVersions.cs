@@ -117,6 +117,35 @@ public sealed class ProjectionVersions : IAsyncLifetime
     private Task<List<string>> WrittenByAsync() =>
         Db.RowsAsync($"SELECT written_by, count(*) FROM {_schema}.{VersionedLogProjection.ProjectionName} GROUP BY written_by ORDER BY written_by");
 
+    private Task<StreamStore> StoreWithInlineAsync(int version) => TestDatabase.CreateStoreAsync(_schema, options =>
+    {
+        TestEventTypes.Register(options);
+        options.AddInlineProjection(new VersionedLogProjection(version));
+    });
+
+    // An inline projection's table is written by every append, so its new shape must come in before appends rely on it.
+    [Fact]
+    public async Task Newer_code_rebuilds_an_inline_read_model_and_its_appends_write_the_new_shape()
+    {
+        await using (var oldCode = await StoreWithInlineAsync(1))
+        {
+            await Accounts.StartAsync(oldCode, "before-the-upgrade", 3);
+        }
+        Assert.Equal(["1|3"], await WrittenByAsync());
+
+        await using var newCode = await StoreWithInlineAsync(2);
+        await using (var daemon = newCode.CreateDaemon(Fast))
+        {
+            await daemon.StartAsync();
+            await Eventually.HoldsAsync(async () => await Db.ScalarAsync<int>($"SELECT version FROM {_schema}.projection_progress WHERE name = $1", VersionedLogProjection.ProjectionName) == 2,
+                Timeout, "the inline projection is rebuilt at version 2");
+        }
+        await Accounts.StartAsync(newCode, "after-the-upgrade", 2);
+
+        Assert.Equal(["2|5"], await WrittenByAsync());
+        Assert.Equal(0, await Db.ScalarAsync<long>($"SELECT count(*) FROM {_schema}.{VersionedLogProjection.ProjectionName} WHERE stream_id IS NULL"));
+    }
+
     [Fact]
     public async Task Newer_code_rebuilds_the_read_model_before_going_on_and_older_code_leaves_it_alone()
     {

@@ -21,7 +21,8 @@ public interface IProjection
     /// Raise it whenever what the projection writes changes: its tables, or the rows it makes of the same events.
     /// A daemon running a higher version than the one that wrote the read model rebuilds it into fresh tables
     /// (the live ones keep serving) before it applies another event; one running a lower version leaves it alone,
-    /// so an old process in a rolling deploy does not write the old shape into the new tables.
+    /// so an old process in a rolling deploy does not write the old shape into the new tables. An inline projection
+    /// is rebuilt by a starting daemon of newer code; its appends are never refused, whichever code runs them.
     /// </summary>
     int Version => 1;
 

@@ -78,7 +78,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         }
         _store.Appended += WakeAll;
         _tasks = [Task.Run(() => ListenAsync(_stopping.Token), CancellationToken.None),
-            .. projections.Select(p => Task.Run(() => RunAsync(p, _stopping.Token), CancellationToken.None))];
+            .. projections.Select(p => Task.Run(() => RunAsync(p, _stopping.Token), CancellationToken.None)),
+            .. _store.Options.InlineProjections.Where(p => p.Tables.Count > 0)
+                .Select(p => Task.Run(() => KeepInlineAtOwnVersionAsync(p, _stopping.Token), CancellationToken.None))];
         return Task.CompletedTask;
     }
 
@@ -133,6 +135,52 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             {
                 _logger.LogWarning(exception, "Event notification listener lost its connection; polling until it reconnects.");
                 await Delay(_options.PollInterval, stopping);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An inline projection is written by the appends themselves, so no leader applies it; the daemon only keeps its
+    /// tables at this code's version. Written by older code, they are rebuilt, whose swap holds the appends back for a
+    /// moment. Written by newer code, they are left to it, and the mismatch is logged: this process's appends go on
+    /// writing them, since refusing its appends instead would stop the clinic during a rolling deploy.
+    /// </summary>
+    private async Task KeepInlineAtOwnVersionAsync(IProjection projection, CancellationToken stopping)
+    {
+        var wait = RebuildRetryFirst;
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                int written;
+                await using (var connection = await _store.DataSource.OpenConnectionAsync(stopping))
+                {
+                    written = await ProjectionProgress.ReadVersionAsync(connection, null, _store.Schema, projection.Name, stopping);
+                }
+                if (written > projection.Version)
+                {
+                    _logger.LogWarning("Inline projection {Projection} was written by version {Written} of its code, newer than this process's {Version}; this process's appends still write it.",
+                        projection.Name, written, projection.Version);
+                    return;
+                }
+                if (written == projection.Version)
+                {
+                    return;
+                }
+                _logger.LogInformation("Inline projection {Projection} was written by version {Written} of its code; rebuilding it with version {Version}.",
+                    projection.Name, written, projection.Version);
+                await _store.RebuildProjectionAsync(projection.Name, cancellationToken: stopping);
+            }
+            catch (Exception) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            // Another instance rebuilding it already, or a failed rebuild: read the version again after a wait.
+            catch (Exception exception)
+            {
+                _logger.LogWarning(exception, "Inline projection {Projection} could not be brought to version {Version}; trying again in {Wait}.", projection.Name, projection.Version, wait);
+                await Delay(wait, stopping);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, RebuildRetryLimit.Ticks));
             }
         }
     }
