@@ -104,7 +104,7 @@ public sealed partial class StreamStore : IAsyncDisposable
 
     /// <summary>Creates or upgrades the schema and every registered projection's tables. Safe to run concurrently.</summary>
     public Task MigrateAsync(CancellationToken cancellationToken = default) =>
-        SchemaMigrator.MigrateAsync(DataSource, Options.Schema, Options.Projections, cancellationToken);
+        SchemaMigrator.MigrateAsync(DataSource, Options.Schema, Options.InlineProjections, Options.AsyncProjections, cancellationToken);
 
     public EventSession OpenSession(string tenantId)
     {

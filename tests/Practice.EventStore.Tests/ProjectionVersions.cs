@@ -146,6 +146,27 @@ public sealed class ProjectionVersions : IAsyncLifetime
         Assert.Equal(0, await Db.ScalarAsync<long>($"SELECT count(*) FROM {_schema}.{VersionedLogProjection.ProjectionName} WHERE stream_id IS NULL"));
     }
 
+    // An inline projection is written by appends alone, so the events stored before it was added reach it only by a rebuild.
+    [Fact]
+    public async Task An_inline_projection_added_to_a_store_that_holds_events_is_given_their_history()
+    {
+        await using (var before = await TestDatabase.CreateStoreAsync(_schema, TestEventTypes.Register))
+        {
+            await Accounts.StartAsync(before, "before-the-projection", 3);
+        }
+
+        await using var withProjection = await StoreWithInlineAsync(1);
+        await Accounts.StartAsync(withProjection, "with-the-projection", 2);
+        await using (var daemon = withProjection.CreateDaemon(Fast))
+        {
+            await daemon.StartAsync();
+            await Eventually.HoldsAsync(async () => await Db.ScalarAsync<int>($"SELECT version FROM {_schema}.projection_progress WHERE name = $1", VersionedLogProjection.ProjectionName) == 1,
+                Timeout, "the new inline projection is rebuilt from the stored events");
+        }
+
+        Assert.Equal(["1|5"], await WrittenByAsync());
+    }
+
     [Fact]
     public async Task Newer_code_rebuilds_the_read_model_before_going_on_and_older_code_leaves_it_alone()
     {

@@ -167,8 +167,15 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 {
                     return;
                 }
-                _logger.LogInformation("Inline projection {Projection} was written by version {Written} of its code; rebuilding it with version {Version}.",
-                    projection.Name, written, projection.Version);
+                if (written == 0)
+                {
+                    _logger.LogInformation("Inline projection {Projection} is new to a store that already holds events; building it from them.", projection.Name);
+                }
+                else
+                {
+                    _logger.LogInformation("Inline projection {Projection} was written by version {Written} of its code; rebuilding it with version {Version}.",
+                        projection.Name, written, projection.Version);
+                }
                 await _store.RebuildProjectionAsync(projection.Name, cancellationToken: stopping);
             }
             catch (Exception) when (stopping.IsCancellationRequested)

@@ -175,7 +175,8 @@ internal static class SchemaMigrator
             """),
     ];
 
-    public static async Task MigrateAsync(NpgsqlDataSource dataSource, string schema, IEnumerable<IProjection> projections, CancellationToken cancellationToken)
+    public static async Task MigrateAsync(
+        NpgsqlDataSource dataSource, string schema, IReadOnlyList<IProjection> inlineProjections, IReadOnlyList<IProjection> asyncProjections, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -210,17 +211,32 @@ internal static class SchemaMigrator
             await CreateFunctionIfChangedAsync(connection, transaction, schema, name, template.Replace("{s}", schema, StringComparison.Ordinal), cancellationToken);
         }
 
-        foreach (var projection in projections)
+        foreach (var projection in asyncProjections)
         {
-            foreach (var table in projection.Tables)
-            {
-                await Execute(connection, transaction, TableDdl(schema, table, suffix: ""), cancellationToken);
-            }
+            await CreateTablesAsync(connection, transaction, schema, projection, cancellationToken);
+            // A new async projection starts at the first event, so what it writes is its own version's from the start.
             await Execute(connection, transaction,
                 $"INSERT INTO {schema}.projection_progress (name, version) VALUES ($1, $2) ON CONFLICT DO NOTHING", cancellationToken, projection.Name, projection.Version);
         }
+        foreach (var projection in inlineProjections)
+        {
+            await CreateTablesAsync(connection, transaction, schema, projection, cancellationToken);
+            // A new inline projection sees only the appends made after it; recorded as written by version 0, the
+            // events stored before it reach it by the daemon's rebuild.
+            await Execute(connection, transaction,
+                $"INSERT INTO {schema}.projection_progress (name, version) VALUES ($1, CASE WHEN $3 AND EXISTS (SELECT FROM {schema}.events) THEN 0 ELSE $2 END) ON CONFLICT DO NOTHING",
+                cancellationToken, projection.Name, projection.Version, projection.Tables.Count > 0);
+        }
 
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static async Task CreateTablesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, IProjection projection, CancellationToken cancellationToken)
+    {
+        foreach (var table in projection.Tables)
+        {
+            await Execute(connection, transaction, TableDdl(schema, table, suffix: ""), cancellationToken);
+        }
     }
 
     private static async Task CreateFunctionIfChangedAsync(
