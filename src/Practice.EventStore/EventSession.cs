@@ -349,6 +349,7 @@ public sealed class EventSession : IAsyncDisposable
 
         var results = new List<AppendResult>(_appends.Count);
         var checksPassed = 0;
+        var declined = false;
         try
         {
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
@@ -365,6 +366,7 @@ public sealed class EventSession : IAsyncDisposable
                 {
                     if (!await ReadSessionAppendAsync(reader, results, cancellationToken))
                     {
+                        declined = true;
                         return null;
                     }
                     await reader.NextResultAsync(cancellationToken);
@@ -390,6 +392,7 @@ public sealed class EventSession : IAsyncDisposable
                             }
                             if (rows == 0)
                             {
+                                declined = true;
                                 return null;
                             }
                             results.Add(ToResult(append, append.ExpectedVersion + append.Events.Count, seqs, duplicate: false));
@@ -437,6 +440,12 @@ public sealed class EventSession : IAsyncDisposable
         }
         // An id stored before may be a safe resend; nothing was kept, so the careful path decides.
         catch (PostgresException exception) when (!careful && exception is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "events_id_key" })
+        {
+            return null;
+        }
+        // The statements after a declined append still ran, in a transaction now rolled back; what they raised is the
+        // careful path's to meet again, or to forestall with the conflict it reports first.
+        catch (PostgresException) when (declined)
         {
             return null;
         }

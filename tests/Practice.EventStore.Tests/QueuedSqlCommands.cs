@@ -43,6 +43,20 @@ public sealed class QueuedSqlCommands(TestEventsFixture fixture) : IClassFixture
         Assert.Equal(0, await CountMarksAsync("lost-race"));
     }
 
+    // The first attempt's append is declined but its queued statements still run; their failure must not hide the lost race.
+    [Fact]
+    public async Task A_conflict_is_reported_as_one_even_when_the_queued_statement_would_fail()
+    {
+        await Accounts.StartAsync(_store, "queued-conflict-failing", 2);
+        await using var session = _store.OpenSession("tenant-a");
+        session.Append("queued-conflict-failing", "account", 1, new Deposited(5m));
+        session.QueueSqlCommand($"INSERT INTO {Marks} (tenant_id, mark) VALUES ($1, NULL)", session.TenantId);
+
+        var conflict = await Assert.ThrowsAsync<ConcurrencyException>(() => session.SaveChangesAsync());
+
+        Assert.Equal(2, conflict.ActualVersion);
+    }
+
     [Fact]
     public async Task A_resend_that_the_careful_path_settles_runs_the_queued_statement_once()
     {
