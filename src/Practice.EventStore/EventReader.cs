@@ -65,13 +65,22 @@ internal static class EventReader
                     ? new UndecodableEvent(typeName, $"{exception.GetType().Name}: {exception.Message}")
                     : System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
             }
+            // A reader that throws names the event, so the one bad row can be found among millions.
+            catch (Exception exception) when (exception is not EventStoreException && IsDecodingFailure(exception))
+            {
+                throw new UndecodableEventException(reader.GetInt64(0), reader.GetString(2), typeName, $"{exception.GetType().Name}: {exception.Message}", exception);
+            }
         }
         EventMetadata eventMetadata;
         try
         {
             eventMetadata = metadata.Get(reader.GetString(7));
         }
-        catch (Exception exception) when (unreadable != Unreadable.Throw && IsDecodingFailure(exception))
+        catch (Exception exception) when (unreadable == Unreadable.Throw && IsDecodingFailure(exception))
+        {
+            throw new UndecodableEventException(reader.GetInt64(0), reader.GetString(2), typeName, $"metadata: {exception.GetType().Name}: {exception.Message}", exception);
+        }
+        catch (Exception exception) when (IsDecodingFailure(exception))
         {
             // The event itself may read; a projection that wants it still fails it alone, since it would apply it without its metadata.
             eventMetadata = new EventMetadata();

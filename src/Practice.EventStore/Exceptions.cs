@@ -50,6 +50,11 @@ public sealed class EventTooLargeException(string streamId, int bytes, int limit
 public sealed class MetadataTooLargeException(int bytes, int limit)
     : EventStoreException($"The session's metadata is {bytes} bytes; the limit is {limit}.");
 
-/// <summary>A stored event could not be deserialized for a projection (its type or shape is no longer known).</summary>
-public sealed class UndecodableEventException(long sequence, string typeName, string error)
-    : EventStoreException($"Event {sequence} of type '{typeName}' could not be read: {error}");
+/// <summary>A stored event could not be deserialized: its JSON no longer fits its type, or its upcaster failed.</summary>
+public sealed class UndecodableEventException(long sequence, string streamId, string typeName, string error, Exception? inner = null)
+    : EventStoreException($"Event {sequence} of type '{typeName}' in stream '{streamId}' could not be read: {error}", inner)
+{
+    public long Sequence { get; } = sequence;
+    public string StreamId { get; } = streamId;
+    public string TypeName { get; } = typeName;
+}

@@ -125,7 +125,7 @@ public sealed partial class StreamStore : IAsyncDisposable
         var relevant = projection.EventTypes.Count == 0 ? events : events.Where(e => wants(e.TypeName)).ToList();
         if (relevant.FirstOrDefault(e => e.Data is UndecodableEvent) is { Data: UndecodableEvent undecodable } stored)
         {
-            throw new UndecodableEventException(stored.Sequence, undecodable.TypeName, undecodable.Error);
+            throw new UndecodableEventException(stored.Sequence, stored.StreamId, undecodable.TypeName, undecodable.Error);
         }
         return relevant;
     }

@@ -183,6 +183,22 @@ public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClass
         Assert.Equal(2, (await session.FetchStreamInfoAsync("account-from-the-future"))!.Version);
     }
 
+    [Fact]
+    public async Task Reading_an_event_whose_json_no_longer_fits_its_type_names_the_event_and_its_stream()
+    {
+        await Accounts.StartAsync(_store, "account-with-a-bad-row", 2);
+        // A hand edit, or a change of the type without an upcaster, leaves a row that no longer deserializes.
+        var sequence = await Db.ScalarAsync<long>(
+            $"UPDATE {fixture.Schema}.events SET data = '{{\"amount\": \"lots\"}}' WHERE stream_id = 'account-with-a-bad-row' AND version = 2 RETURNING seq");
+
+        await using var session = _store.OpenSession("tenant-a");
+        var undecodable = await Assert.ThrowsAsync<UndecodableEventException>(() => session.FetchStreamAsync("account-with-a-bad-row"));
+
+        Assert.Equal(sequence, undecodable.Sequence);
+        Assert.Equal("account-with-a-bad-row", undecodable.StreamId);
+        Assert.IsType<System.Text.Json.JsonException>(undecodable.InnerException);
+    }
+
     private async Task<(long Events, long Streams)> RowCountsAsync() =>
         (await Db.CountAsync(fixture.Schema, "events"), await Db.CountAsync(fixture.Schema, "streams"));
 }
