@@ -102,6 +102,28 @@ public sealed class ProjectionVersions : IAsyncLifetime
         Assert.Equal(1, await Db.ScalarAsync<int>($"SELECT version FROM {_schema}.projection_progress WHERE name = $1", VersionedLogProjection.ProjectionName));
     }
 
+    [Fact]
+    public async Task A_dead_letter_is_replayed_only_by_the_code_version_that_wrote_the_read_model()
+    {
+        await using var oldCode = await StoreRunningAsync(1);
+        await Accounts.StartAsync(oldCode, "dead-before-the-upgrade", 1);
+        var letter = await Db.ScalarAsync<long>($"""
+            INSERT INTO {_schema}.dead_letters (projection, event_seq, event_id, tenant_id, event_type, error, attempts)
+            SELECT $1, seq, id, tenant_id, type, 'failed under version 1', 3 FROM {_schema}.events WHERE stream_id = 'dead-before-the-upgrade'
+            RETURNING id
+            """, VersionedLogProjection.ProjectionName);
+
+        // Migrated but not yet rebuilt: the live table still has version 1's shape.
+        await using var newCode = await StoreRunningAsync(2);
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => newCode.ReplayDeadLetterAsync(letter));
+
+        Assert.Contains("version 1", refused.Message, StringComparison.Ordinal);
+        Assert.Single(await newCode.GetDeadLettersAsync());
+        await oldCode.ReplayDeadLetterAsync(letter);
+        Assert.Equal(["1|1"], await WrittenByAsync());
+        Assert.Empty(await newCode.GetDeadLettersAsync());
+    }
+
     private Task<List<string>> CheckpointAsync() =>
         Db.RowsAsync($"SELECT last_tx, last_seq FROM {_schema}.projection_progress WHERE name = $1", VersionedLogProjection.ProjectionName);
 

@@ -152,6 +152,13 @@ public sealed partial class StreamStore
             ?? throw new ArgumentException($"No dead letter with id {deadLetterId}.", nameof(deadLetterId));
         var projection = FindProjection(projectionName);
         await ProjectionProgress.LockAsync(connection, transaction, Schema, projectionName, cancellationToken);
+        // Other code wrote the read model in another shape; its rebuild, not this replay, settles the letter.
+        var written = await ProjectionProgress.ReadVersionAsync(connection, transaction, Schema, projectionName, cancellationToken);
+        if (written != projection.Version)
+        {
+            throw new InvalidOperationException(
+                $"'{projectionName}' was written by version {written} of its code, and this is version {projection.Version}; a replay would write the other shape. Nothing was changed: run the rebuild of the newer code.");
+        }
         var (_, sequence) = await FindDeadLetterAsync(connection, transaction, deadLetterId, forUpdate: true, cancellationToken)
             ?? throw new ArgumentException($"Dead letter {deadLetterId} is gone: a rebuild replaced it, or another replay applied it.", nameof(deadLetterId));
         IReadOnlyList<StoredEvent> events;
