@@ -26,12 +26,12 @@ public sealed record CloudEvent(
     /// The data is written as the store writes events, not with the API's strict request rules: an event stored
     /// before a field existed reads with that field null, and must not make its page fail for good.
     /// </summary>
-    public static CloudEvent From(StoredEvent stored, StoreOptions options, string source)
+    public static CloudEvent From(StoredEvent stored, StoreOptions options, string source, bool readsClinical)
     {
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(options);
         var type = stored.Data is JsonElement ? stored.TypeName : options.Events.CurrentName(stored.TypeName);
-        var data = FeedSharing.Withhold(type, stored.Data as JsonElement? ?? JsonSerializer.SerializeToElement(stored.Data, stored.Data.GetType(), options.Json));
+        var data = FeedSharing.Withhold(type, stored.Data as JsonElement? ?? JsonSerializer.SerializeToElement(stored.Data, stored.Data.GetType(), options.Json), readsClinical);
         return new CloudEvent("1.0", stored.Id.ToString(), source, $"practice.{type}", stored.Timestamp, stored.StreamId,
             "application/json", data);
     }

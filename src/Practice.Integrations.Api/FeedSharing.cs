@@ -39,6 +39,17 @@ public static class FeedSharing
     private static readonly FrozenDictionary<string, string[]> WithheldFields =
         new Dictionary<string, string[]>(StringComparer.Ordinal) { ["credential-added"] = ["number"] }.ToFrozenDictionary(StringComparer.Ordinal);
 
+    /// <summary>Clinical facts inside an operational event, withheld unless the caller reads clinical records: what a session used.</summary>
+    private static readonly FrozenDictionary<string, string[]> ClinicalFields =
+        new Dictionary<string, string[]>(StringComparer.Ordinal) { ["appointment-fulfilled"] = ["modalitiesUsed"] }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    /// <summary>Whether the caller reads clinical records: the clinic's manager, or a partner granted the clinical scope.</summary>
+    public static bool ReadsClinical(ClaimsPrincipal caller)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return caller.IsInRole(Roles.Manager) || caller.HasScope(ClinicalScope);
+    }
+
     /// <summary>The stored type names the caller may read; null for every event.</summary>
     public static IReadOnlySet<string>? StoredTypesFor(ClaimsPrincipal caller, EventTypeRegistry registry)
     {
@@ -48,13 +59,14 @@ public static class FeedSharing
         {
             return null;
         }
-        return registry.StoredNamesOf(caller.HasScope(ClinicalScope) ? Operational.Concat(Clinical) : Operational);
+        return registry.StoredNamesOf(ReadsClinical(caller) ? Operational.Concat(Clinical) : Operational);
     }
 
-    /// <summary>The event's data without the fields no reader gets.</summary>
-    public static JsonElement Withhold(string currentType, JsonElement data)
+    /// <summary>The event's data without the fields no reader gets, nor, for a caller who does not read clinical records, its clinical ones.</summary>
+    public static JsonElement Withhold(string currentType, JsonElement data, bool readsClinical)
     {
-        if (!WithheldFields.TryGetValue(currentType, out var fields) || data.ValueKind != JsonValueKind.Object)
+        string[] fields = [.. WithheldFields.GetValueOrDefault(currentType, []), .. readsClinical ? [] : ClinicalFields.GetValueOrDefault(currentType, [])];
+        if (fields.Length == 0 || data.ValueKind != JsonValueKind.Object)
         {
             return data;
         }

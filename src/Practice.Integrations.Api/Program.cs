@@ -31,7 +31,8 @@ app.MapGet("/api/feed", async (string? after, string? limit, ClaimsPrincipal cal
         return Problems.Validation("limit", "'limit' is a whole number between 1 and 1000.");
     }
     var page = await store.ReadTenantFeedAsync(tenantId, position, size, storedTypes: FeedSharing.StoredTypesFor(caller, store.Options.Events), cancellationToken: ct);
-    return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, store.Options, CloudEvent.FeedSource)).ToList(), cursors.Seal(tenantId, page.Next)));
+    var readsClinical = FeedSharing.ReadsClinical(caller);
+    return TypedResults.Ok(new FeedPage(page.Events.Select(e => CloudEvent.From(e, store.Options, CloudEvent.FeedSource, readsClinical)).ToList(), cursors.Seal(tenantId, page.Next)));
 })
 // A page of events discloses clinical records; an empty one, which a caught-up poller reads over and over, does not.
 .AuditsAccess("feed", (http, value) => value is FeedPage { Events.Count: > 0 } page ? new AccessedRecord($"{http.Request.Query["after"]}..{page.Next}", page.ClientIds()) : null)

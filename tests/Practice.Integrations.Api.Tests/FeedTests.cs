@@ -216,20 +216,25 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
             new ClientRegistered(clientId, "Ada Lovelace", new DateOnly(1990, 4, 1), new Contact(null, null), At),
             new IntakeRecorded(clientId, ["neck pain"], [Contraindication.Pregnancy], At));
         await api.StartStreamAsync(tenant, Appointment.StreamId(appointmentId), Appointment.StreamType,
-            new AppointmentBooked(appointmentId, Guid.NewGuid(), Guid.NewGuid(), therapistId, clientId, Modality.DeepTissue, At.AddDays(1), At.AddDays(1).AddHours(1), day, At));
+            new AppointmentBooked(appointmentId, Guid.NewGuid(), Guid.NewGuid(), therapistId, clientId, Modality.DeepTissue, At.AddDays(1), At.AddDays(1).AddHours(1), day, At),
+            new AppointmentFulfilled(appointmentId, clientId, therapistId, Guid.NewGuid(), Modality.DeepTissue, At.AddDays(1).AddHours(1), [Modality.DeepTissue, Modality.DryNeedling]));
         await api.StartStreamAsync(tenant, TherapistDay.StreamId(therapistId, day), TherapistDay.StreamType,
             new TherapistSlotReserved(therapistId, day, appointmentId, Guid.NewGuid(), At.AddDays(1), At.AddDays(1).AddHours(1)));
         await api.StartStreamAsync(tenant, TreatmentSession.StreamId(appointmentId), TreatmentSession.StreamType,
             new SoapNoteSigned(appointmentId, clientId, therapistId, "neck stiff", "taut band", "improving", "review in 2 weeks", At));
-        var everything = await IntegrationsApi.WaitForFeedAsync(api.As(tenant, Roles.Manager), expected: 7);
+        var everything = await IntegrationsApi.WaitForFeedAsync(api.As(tenant, Roles.Manager), expected: 8);
 
         var bookingSite = await IntegrationsApi.ReadFeedAsync(api.As(tenant, Roles.Integration), limit: 1000);
         var ehr = await IntegrationsApi.ReadFeedAsync(api.As(tenant, Roles.Integration, FeedSharing.ClinicalScope), limit: 1000);
 
-        Assert.Equal(["therapist-registered", "credential-added", "client-registered", "appointment-booked"], Types(bookingSite));
-        Assert.Equal(["therapist-registered", "credential-added", "client-registered", "intake-recorded", "appointment-booked", "soap-note-signed"], Types(ehr));
-        Assert.Equal(["therapist-registered", "credential-added", "client-registered", "intake-recorded", "appointment-booked", "therapist-slot-reserved", "soap-note-signed"],
+        Assert.Equal(["therapist-registered", "credential-added", "client-registered", "appointment-booked", "appointment-fulfilled"], Types(bookingSite));
+        Assert.Equal(["therapist-registered", "credential-added", "client-registered", "intake-recorded", "appointment-booked", "appointment-fulfilled", "soap-note-signed"], Types(ehr));
+        Assert.Equal(["therapist-registered", "credential-added", "client-registered", "intake-recorded", "appointment-booked", "appointment-fulfilled", "therapist-slot-reserved", "soap-note-signed"],
             Types(everything));
+        // That the visit happened is the booking site's; that it included needling is charting.
+        Assert.False(Fulfilled(bookingSite).TryGetProperty("modalitiesUsed", out _));
+        Assert.Equal(2, Fulfilled(ehr).GetProperty("modalitiesUsed").GetArrayLength());
+        Assert.Equal(2, Fulfilled(everything).GetProperty("modalitiesUsed").GetArrayLength());
         // The licence number is shown to nobody, as in the Operations API.
         foreach (var page in new[] { bookingSite, ehr, everything })
         {
@@ -246,6 +251,9 @@ public sealed class FeedTests(IntegrationsApi api) : IClassFixture<IntegrationsA
 
         Assert.Equal(Practice.Domain.DomainEvents.All.Keys.Order(StringComparer.Ordinal), classified.Order(StringComparer.Ordinal));
     }
+
+    private static System.Text.Json.JsonElement Fulfilled(FeedResponse page) =>
+        page.Events.Single(e => e.GetProperty("type").GetString() == "practice.appointment-fulfilled").GetProperty("data");
 
     private static List<string> Types(FeedResponse page) =>
         [.. page.Events.Select(e => e.GetProperty("type").GetString()!["practice.".Length..])];

@@ -13,7 +13,7 @@ namespace Practice.Projections.ClientTimeline;
 /// One fact about a client. OccurredAt is the event's own time (Now of its command). Clinical entries are
 /// charting facts (findings, techniques, pain, adverse events, notes, measures, plans) that front-desk callers
 /// must not see; Data is the event as stored. A front-desk caller gets the other entries without the clinical
-/// details some hold (the cautions acknowledged to start a session), in Summary and in Data alike.
+/// details some hold (the cautions acknowledged to start a session, the modalities it used), in Summary and in Data alike.
 /// </summary>
 public sealed record ClientTimelineEntry(
     Guid EventId,

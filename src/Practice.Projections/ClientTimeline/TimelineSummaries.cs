@@ -129,7 +129,8 @@ internal static class TimelineSummaries
     /// </summary>
     internal const string FrontDeskHiddenFrom = ", cautions acknowledged: ";
 
-    internal static readonly string[] FrontDeskHiddenFields = ["acknowledgedContraindications"];
+    /// <remarks>The modalities a session used, needling say, are its charting's, not the booking's.</remarks>
+    internal static readonly string[] FrontDeskHiddenFields = ["acknowledgedContraindications", "modalitiesUsed"];
 
     private static string Cautions(IReadOnlyList<Contraindication>? acknowledged) =>
         acknowledged is { Count: > 0 } ? FrontDeskHiddenFrom + string.Join(", ", acknowledged.Select(c => Words(c))) : "";

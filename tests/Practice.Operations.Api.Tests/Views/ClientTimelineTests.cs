@@ -149,6 +149,13 @@ public sealed class ClientTimelineTests(OperationsApi api) : IClassFixture<Opera
         Assert.Contains(page.Entries, e => e.Summary.StartsWith("Booked deep tissue massage", StringComparison.Ordinal));
         Assert.Contains(page.Entries, e => e.Summary == "Checked in");
         Assert.Equal(7, page.Entries.Count);
+        // Completion and fulfilment are the front desk's; the modalities the session used are its charting.
+        var completion = page.Entries.Where(e => e.Type is "session-completed" or "appointment-fulfilled").ToList();
+        Assert.Equal(2, completion.Count);
+        Assert.All(completion, e => Assert.False(e.Data.TryGetProperty("modalitiesUsed", out _), e.Type));
+        var manager = await PageAsync(api.As(tenant, Roles.Manager), clinic.ClientId);
+        Assert.All(manager.Entries.Where(e => e.Type is "session-completed" or "appointment-fulfilled"),
+            e => Assert.Equal("trigger-point-therapy", e.Data.GetProperty("modalitiesUsed")[0].GetString()));
     }
 
     [Fact]
