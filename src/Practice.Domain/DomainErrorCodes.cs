@@ -39,6 +39,9 @@ public static class DomainErrorCodes
     public const string CredentialRequired = "credential-required";
     public const string ConsentRequired = "consent-required";
     public const string IntakeRequired = "intake-required";
+
+    // Replacing an intake is for those who can read it; the front desk takes only the first.
+    public const string IntakeAlreadyTaken = "intake-already-taken";
     public const string WrittenConsentRequired = "written-consent-required";
     public const string ConsentNotGranted = "consent-not-granted";
     public const string GuardianRequired = "guardian-required";

@@ -59,10 +59,11 @@ public static class ClientsEndpoints
             }, ct);
         }).WithName("RegisterClient");
 
-        // PUT: an intake replaces the previous one.
+        // PUT: an intake replaces the previous one, for a caller who can read what it replaces; the front desk takes the first.
         clinical.MapPut("/{clientId:guid}/intake", (Guid clientId, RecordIntakeRequest request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             request.Conditions.Any(c => c is { Length: > 500 }) ? Task.FromResult(Problems.Validation("conditions", "A condition is at most 500 characters."))
-            : Send(bus, caller, clientId, new RecordIntake(clientId, request.Conditions, request.Contraindications, clock.GetUtcNow()), ct)).WithName("RecordIntake");
+            : Send(bus, caller, clientId, new RecordIntake(clientId, request.Conditions, request.Contraindications, clock.GetUtcNow(), MayReplace: ReadsClinical(caller)), ct))
+            .WithName("RecordIntake");
 
         clinical.MapPost("/{clientId:guid}/consents", (Guid clientId, GrantConsentRequest request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             request.GuardianName is { Length: > 200 } ? Task.FromResult(Problems.Validation("guardianName", "'guardianName' is at most 200 characters."))
@@ -74,11 +75,13 @@ public static class ClientsEndpoints
 
         clinical.MapGet("/{clientId:guid}", (Guid clientId, ClaimsPrincipal caller, CommandBus bus, CancellationToken ct) =>
             bus.Store.GetStateAsync<Client>(caller, Client.StreamId(clientId), "client", DomainErrorCodes.ClientNotFound, ct,
-                view: caller.IsInRole(Roles.Therapist) || caller.IsInRole(Roles.Manager) ? null : FrontDeskClient.Of))
+                view: ReadsClinical(caller) ? null : FrontDeskClient.Of))
             .AuditsClientAccess("client").WithName("GetClient");
 
         return api;
     }
+
+    private static bool ReadsClinical(ClaimsPrincipal caller) => caller.IsInRole(Roles.Therapist) || caller.IsInRole(Roles.Manager);
 
     // The route spells scopes as the JSON does (kebab-case), e.g. "dry-needling".
     private static ConsentScope? ParseScope(string scope) =>

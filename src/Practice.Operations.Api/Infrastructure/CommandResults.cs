@@ -34,7 +34,7 @@ public static class CommandResults
         var status = error.Code switch
         {
             _ when error.Code.EndsWith("-not-found", StringComparison.Ordinal) => StatusCodes.Status404NotFound,
-            DomainErrorCodes.NotSessionTherapist => StatusCodes.Status403Forbidden,
+            DomainErrorCodes.NotSessionTherapist or DomainErrorCodes.IntakeAlreadyTaken => StatusCodes.Status403Forbidden,
             CommandErrorCodes.VersionMismatch => StatusCodes.Status412PreconditionFailed,
             _ when DomainErrorCodes.Conflicts.Contains(error.Code) => StatusCodes.Status409Conflict,
             _ => StatusCodes.Status422UnprocessableEntity,

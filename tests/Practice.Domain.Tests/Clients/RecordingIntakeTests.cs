@@ -21,6 +21,18 @@ public sealed class RecordingIntakeTests
             .ThenRejects(DomainErrorCodes.ClientNotFound, "clientId");
 
     [Fact]
+    public void A_caller_who_cannot_read_the_intake_takes_only_the_first() =>
+        Given<Client>(ClientHistory)
+            .When(c => RecordIntakeHandler.Decide(new(ClientId, ["Neck pain"], [], Now, MayReplace: false), c))
+            .ThenRejects(DomainErrorCodes.IntakeAlreadyTaken, "clientId");
+
+    [Fact]
+    public void A_first_intake_needs_no_right_to_replace() =>
+        Given<Client>(ClientHistory[0])
+            .When(c => RecordIntakeHandler.Decide(new(ClientId, ["Neck pain"], [Contraindication.Pregnancy], Now, MayReplace: false), c))
+            .Then(new IntakeRecorded(ClientId, ["Neck pain"], [Contraindication.Pregnancy], Now));
+
+    [Fact]
     public void Refuses_a_blank_condition() =>
         Given<Client>(ClientHistory)
             .When(c => RecordIntakeHandler.Decide(new(ClientId, ["Neck pain", ""], [], Now), c))

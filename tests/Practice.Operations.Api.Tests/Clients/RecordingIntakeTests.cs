@@ -41,6 +41,29 @@ public sealed class RecordingIntakeTests(OperationsApi api) : IClassFixture<Oper
         Assert.Equal(["epilepsy", "pregnancy"], manager.GetProperty("contraindications").EnumerateArray().Select(c => c.GetString()).Order());
     }
 
+    // The front desk cannot see the cautions an intake holds, so it must not replace them with a form that lacks them.
+    [Fact]
+    public async Task The_front_desk_takes_only_the_first_intake_and_a_therapist_updates_it()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var clientId = await api.ArrangeClientAsync(tenant);
+        var frontDesk = api.As(tenant, Roles.FrontDesk);
+        var therapist = api.As(tenant, Roles.Therapist);
+        await frontDesk.PutJsonAsync($"/api/clients/{clientId}/intake",
+            new { conditions = new[] { "Neck pain" }, contraindications = Array.Empty<string>() }).ShouldBe(HttpStatusCode.OK);
+        await therapist.PutJsonAsync($"/api/clients/{clientId}/intake",
+            new { conditions = new[] { "Neck pain" }, contraindications = new[] { "anticoagulants" } }).ShouldBe(HttpStatusCode.OK);
+        var before = await api.CountEventsAsync();
+
+        await frontDesk.PutJsonAsync($"/api/clients/{clientId}/intake",
+            new { conditions = new[] { "Neck pain", "Headache" }, contraindications = Array.Empty<string>() })
+            .ShouldBeProblem(HttpStatusCode.Forbidden, "clientId", "intake-already-taken");
+
+        Assert.Equal(before, await api.CountEventsAsync());
+        var client = await (await therapist.GetAsync($"/api/clients/{clientId}").ShouldBe(HttpStatusCode.OK)).ReadJsonAsync();
+        Assert.Equal(["anticoagulants"], client.GetProperty("contraindications").EnumerateArray().Select(c => c.GetString()));
+    }
+
     [Fact]
     public async Task Blank_condition_is_a_422_and_an_unknown_contraindication_a_400()
     {
