@@ -111,7 +111,11 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
                     context.Response.Headers.ETag = stored.ETag;
                 }
                 context.Response.Headers["Idempotent-Replayed"] = "true";
-                await context.Response.Body.WriteAsync(stored.Body, context.RequestAborted);
+                // As on the first answer: a bodiless one is left unstarted, for the status-code handler's problem details.
+                if (stored.Body.Length > 0)
+                {
+                    await context.Response.Body.WriteAsync(stored.Body, context.RequestAborted);
+                }
                 return;
             case { Committed: true, Abandoned: true }:
                 await WriteProblem(context, 409, AnswerLostTitle, AnswerLostDetail, AnswerLostCode);

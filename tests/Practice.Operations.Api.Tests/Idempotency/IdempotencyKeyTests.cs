@@ -71,6 +71,19 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
         Assert.True(await api.CountEventsAsync() > before);
     }
 
+    // The first answer's problem details are written outside the key's record; the replay must get them too.
+    [Fact]
+    public async Task A_replayed_answer_without_a_body_still_comes_as_problem_details()
+    {
+        var (_, frontDesk, key, body) = NewRegistration();
+
+        await PostWithKeyAsync(frontDesk, key, body, "/api/no-such-resource").ShouldBeProblem(HttpStatusCode.NotFound);
+        using var replayed = await PostWithKeyAsync(frontDesk, key, body, "/api/no-such-resource");
+
+        Assert.True(replayed.Headers.Contains("Idempotent-Replayed"));
+        await Task.FromResult(replayed).ShouldBeProblem(HttpStatusCode.NotFound);
+    }
+
     [Fact]
     public async Task The_same_key_with_another_body_is_refused()
     {
