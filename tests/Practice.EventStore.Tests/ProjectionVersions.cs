@@ -168,6 +168,42 @@ public sealed class ProjectionVersions : IAsyncLifetime
         Assert.Equal(0, await Db.ScalarAsync<long>($"SELECT count(*) FROM {_schema}.{VersionedLogProjection.ProjectionName} WHERE stream_id IS NULL"));
     }
 
+    // Instances of one deploy start together; each sees the old version, but the read model must be rebuilt once.
+    [Fact]
+    public async Task Two_new_processes_starting_together_rebuild_an_inline_read_model_once_and_complain_of_nothing()
+    {
+        await using (var oldCode = await StoreWithInlineAsync(1))
+        {
+            await Accounts.StartAsync(oldCode, "before-the-upgrade", 300);
+        }
+        var shared = new RebuildCountingProjection(new VersionedLogProjection(2));
+        using var logs = new ComplaintsLogger();
+        StreamStore NewProcess()
+        {
+            var options = new StoreOptions { ConnectionString = TestDatabase.ConnectionString, Schema = _schema };
+            TestEventTypes.Register(options);
+            options.AddInlineProjection(shared);
+            return StreamStore.Create(options, logs);
+        }
+        await using var first = NewProcess();
+        await using var second = NewProcess();
+        await first.MigrateAsync();
+
+        await using (var firstDaemon = first.CreateDaemon(Fast))
+        await using (var secondDaemon = second.CreateDaemon(Fast))
+        {
+            await Task.WhenAll(firstDaemon.StartAsync(), secondDaemon.StartAsync());
+            await Eventually.HoldsAsync(async () => await Db.ScalarAsync<int>($"SELECT version FROM {_schema}.projection_progress WHERE name = $1", VersionedLogProjection.ProjectionName) == 2,
+                Timeout, "the inline projection is rebuilt at version 2");
+            // Long enough for a second rebuild, had the other process started one once the first had swapped.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        Assert.Equal(300, shared.EventsRebuilt);
+        Assert.Empty(logs.Complaints);
+        Assert.Equal(["2|300"], await WrittenByAsync());
+    }
+
     // An inline projection is written by appends alone, so the events stored before it was added reach it only by a rebuild.
     [Fact]
     public async Task An_inline_projection_added_to_a_store_that_holds_events_is_given_their_history()
@@ -233,5 +269,59 @@ public sealed class ProjectionVersions : IAsyncLifetime
             await newCode.WaitForNonStaleProjectionsAsync(Timeout);
         }
         Assert.Equal(["2|10"], await WrittenByAsync());
+    }
+}
+
+/// <summary>Counts the events a projection applies into a rebuild's fresh tables, across every store that shares it.</summary>
+internal sealed class RebuildCountingProjection(IProjection inner) : IProjection
+{
+    private int _rebuilt;
+
+    public int EventsRebuilt => Volatile.Read(ref _rebuilt);
+
+    public string Name => inner.Name;
+
+    public int Version => inner.Version;
+
+    public IReadOnlyList<ProjectionTable> Tables => inner.Tables;
+
+    public IReadOnlySet<string> EventTypes => inner.EventTypes;
+
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        if (context.Table(Name) != $"{context.Schema}.{Name}")
+        {
+            Interlocked.Add(ref _rebuilt, events.Count);
+        }
+        return inner.ApplyAsync(context, events, cancellationToken);
+    }
+}
+
+/// <summary>Keeps what is logged at warning level or above, to show that a normal start complains of nothing.</summary>
+internal sealed class ComplaintsLogger : Microsoft.Extensions.Logging.ILoggerFactory, Microsoft.Extensions.Logging.ILogger
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _complaints = new();
+
+    public IReadOnlyCollection<string> Complaints => _complaints;
+
+    public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
+
+    public void AddProvider(Microsoft.Extensions.Logging.ILoggerProvider provider) => throw new NotSupportedException();
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning;
+
+    public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception,
+        Func<TState, Exception?, string> formatter)
+    {
+        if (IsEnabled(logLevel))
+        {
+            _complaints.Enqueue(formatter(state, exception));
+        }
+    }
+
+    public void Dispose()
+    {
     }
 }

@@ -22,7 +22,8 @@ public interface IProjection
     /// A daemon running a higher version than the one that wrote the read model rebuilds it into fresh tables
     /// (the live ones keep serving) before it applies another event; one running a lower version leaves it alone,
     /// so an old process in a rolling deploy does not write the old shape into the new tables. An inline projection
-    /// is rebuilt by a starting daemon of newer code; its appends are never refused, whichever code runs them.
+    /// is rebuilt by a starting daemon of newer code; its appends are never refused, whichever code runs them, and
+    /// until the swap they write into the old tables: a new inline version changes its rows, and a new shape takes a new name.
     /// </summary>
     int Version => 1;
 

@@ -176,7 +176,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     _logger.LogInformation("Inline projection {Projection} was written by version {Written} of its code; rebuilding it with version {Version}.",
                         projection.Name, written, projection.Version);
                 }
-                await _store.RebuildProjectionAsync(projection.Name, cancellationToken: stopping);
+                await _store.RebuildFromAnOlderVersionAsync(projection.Name, stopping);
             }
             catch (Exception) when (stopping.IsCancellationRequested)
             {

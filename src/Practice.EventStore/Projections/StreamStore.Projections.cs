@@ -192,7 +192,17 @@ public sealed partial class StreamStore
     /// <see cref="IProjection.Version"/>, and replaces the projection's dead letters with the events this replay could not apply. The daemon may keep
     /// running: the swap waits for its current batch, and it carries on from the rebuilt position.
     /// </summary>
-    public async Task RebuildProjectionAsync(string name, IProgress<RebuildProgress>? progress = null, CancellationToken cancellationToken = default)
+    public async Task RebuildProjectionAsync(string name, IProgress<RebuildProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        await RebuildAsync(name, progress, onlyFromAnOlderVersion: false, cancellationToken);
+
+    /// <summary>
+    /// The rebuild a starting daemon runs for an inline projection written by older code. The version is read again
+    /// under the rebuild's lock: another process of the same code may have rebuilt it since this one looked.
+    /// </summary>
+    internal Task RebuildFromAnOlderVersionAsync(string name, CancellationToken cancellationToken) =>
+        RebuildAsync(name, progress: null, onlyFromAnOlderVersion: true, cancellationToken);
+
+    private async Task RebuildAsync(string name, IProgress<RebuildProgress>? progress, bool onlyFromAnOlderVersion, CancellationToken cancellationToken)
     {
         var projection = FindProjection(name);
         if (projection.Tables.Count == 0)
@@ -201,16 +211,20 @@ public sealed partial class StreamStore
                 $"'{name}' keeps no tables of its own, so there is nothing to rebuild and swap in: an inline one acts within each append, an async one carries on from its checkpoint.");
         }
         await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
-        // Two rebuilds of one projection would write the same fresh tables, so a second one is refused.
+        // Two rebuilds of one projection would write the same fresh tables, so a second one is refused; a daemon's
+        // waits for the first instead, and then finds its work done.
         var key = RebuildLockKey(name);
-        if (!await RebuildLockAsync(connection, "pg_try_advisory_lock", key, cancellationToken))
+        if (!await RebuildLockAsync(connection, onlyFromAnOlderVersion ? "pg_advisory_lock" : "pg_try_advisory_lock", key, cancellationToken))
         {
             throw new InvalidOperationException($"A rebuild of '{name}' is already running.");
         }
         try
         {
             await RefuseNewerAsync(connection, null, projection, cancellationToken);
-            await RebuildAsync(connection, projection, progress, cancellationToken);
+            if (!onlyFromAnOlderVersion || await ProjectionProgress.ReadVersionAsync(connection, null, Schema, name, cancellationToken) < projection.Version)
+            {
+                await ReplayAndSwapAsync(connection, projection, progress, cancellationToken);
+            }
         }
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
@@ -244,10 +258,11 @@ public sealed partial class StreamStore
     {
         await using var command = new NpgsqlCommand($"SELECT {function}(hashtextextended($1, 0))", connection);
         command.Parameters.Add(new NpgsqlParameter { Value = key });
-        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
+        // pg_advisory_lock returns nothing: it has the lock once it returns.
+        return await command.ExecuteScalarAsync(cancellationToken) is not bool held || held;
     }
 
-    private async Task RebuildAsync(NpgsqlConnection connection, IProjection projection, IProgress<RebuildProgress>? progress, CancellationToken cancellationToken)
+    private async Task ReplayAndSwapAsync(NpgsqlConnection connection, IProjection projection, IProgress<RebuildProgress>? progress, CancellationToken cancellationToken)
     {
         var name = projection.Name;
         using var activity = StoreInstrumentation.ActivitySource.StartActivity("projection rebuild");
