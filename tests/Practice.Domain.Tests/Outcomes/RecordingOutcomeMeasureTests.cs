@@ -90,6 +90,19 @@ public sealed class RecordingOutcomeMeasureTests
             .ThenRejects(DomainErrorCodes.AppointmentNotFound, "appointmentId");
 
     [Fact]
+    public void Refuses_a_cancelled_or_missed_appointment()
+    {
+        var cancelled = Build<Appointment>(Booked(), new AppointmentCancelled(AppointmentId, ClientId, TherapistId, LocationId, Start, CancelledBy.Client, "Away", false, 0, null, Now));
+        var missed = Build<Appointment>(Booked(), new AppointmentMarkedNoShow(AppointmentId, ClientId, TherapistId, LocationId, Start, 0, null, Now));
+        foreach (var appointment in new[] { cancelled, missed })
+        {
+            Given<ClientCare>()
+                .When(Record(OutcomeInstrument.Nprs, 6, appointment: appointment))
+                .ThenRejects(DomainErrorCodes.StatusConflict, "appointmentId");
+        }
+    }
+
+    [Fact]
     public void Refuses_an_unregistered_client() =>
         Given<ClientCare>()
             .When(Record(OutcomeInstrument.Nprs, 6, Client.Initial))

@@ -49,6 +49,22 @@ public sealed class RecordingOutcomeMeasureTests(OperationsApi api) : IClassFixt
     }
 
     [Fact]
+    public async Task A_measure_is_not_linked_to_a_cancelled_visit()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var clinic = await api.ArrangeClinicAsync(tenant);
+        var therapist = api.As(tenant, Roles.Therapist, clinic.TherapistId);
+        var appointmentId = await api.BookAsync(tenant, clinic, api.Tomorrow(10));
+        await api.CancelAsync(tenant, appointmentId).ShouldBe(HttpStatusCode.OK);
+        var before = await api.CountEventsAsync();
+
+        await therapist.PostJsonAsync($"/api/clients/{clinic.ClientId}/outcome-measures", new { instrument = "ndi", score = 40, appointmentId })
+            .ShouldBeProblem(HttpStatusCode.Conflict, "appointmentId", "status-conflict");
+
+        Assert.Equal(before, await api.CountEventsAsync());
+    }
+
+    [Fact]
     public async Task Out_of_range_and_fractional_scores_are_422s_naming_score()
     {
         var (_, clientId, therapist) = await ArrangeAsync();

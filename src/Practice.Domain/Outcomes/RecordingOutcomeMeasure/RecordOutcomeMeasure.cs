@@ -10,7 +10,7 @@ public sealed record RecordOutcomeMeasure(
 public static class RecordOutcomeMeasureHandler
 {
     // The appointment is the one AppointmentId names (Initial when there is none), so a measure is never tied to
-    // a visit that did not happen or was another client's.
+    // another client's visit, nor to one cancelled or missed. One still booked may take a questionnaire filled in ahead.
     public static Decision Decide(RecordOutcomeMeasure command, ClientCare care, Client client, Appointment appointment)
     {
         if (!client.Exists)
@@ -21,6 +21,12 @@ public static class RecordOutcomeMeasureHandler
         if (command.AppointmentId is not null && (!appointment.Exists || appointment.ClientId != command.ClientId))
         {
             return Decision.Reject(DomainErrorCodes.AppointmentNotFound, "The client has no such appointment.", "appointmentId");
+        }
+
+        if (command.AppointmentId is not null && appointment.Status is AppointmentStatus.Cancelled or AppointmentStatus.Noshow)
+        {
+            return Decision.Reject(DomainErrorCodes.StatusConflict,
+                $"The appointment was {(appointment.Status == AppointmentStatus.Cancelled ? "cancelled" : "missed")}: no measure was taken at it.", "appointmentId");
         }
 
         if (care.MeasureIds.Contains(command.MeasureId))
