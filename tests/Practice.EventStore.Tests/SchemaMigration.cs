@@ -35,6 +35,47 @@ public sealed class SchemaMigration(SchemaMigrationFixture fixture) : IClassFixt
         Assert.Single(await reader.FetchStreamAsync("account-kept"));
     }
 
+    // Two releases with one version and different texts would each re-create the function at every start. A change
+    // to a function's text fails here until its version is raised, and the new hash written down.
+    [Fact]
+    public async Task Each_functions_text_is_pinned_to_its_version()
+    {
+        var functions = await Db.RowsAsync($"SELECT name, version, hash FROM {fixture.Schema}.schema_functions WHERE name IN ('append_events', 'check_append') ORDER BY name");
+
+        Assert.Equal(
+            [
+                "append_events|1|F6C1D260D2475A8AFCF6B6464EC819121E65F1A98D03964D1C3898ACC444D94E",
+                "check_append|1|30DE6B38F174E89E43975DC14885252A5AADF051BA9A90A39A5481782DE83ED8",
+            ],
+            functions);
+    }
+
+    // In a rolling deploy an old process can start after a new one migrated: it must not put its own text back.
+    [Fact]
+    public async Task A_function_of_a_newer_release_is_left_in_place()
+    {
+        await Db.ExecuteAsync($"""
+            CREATE OR REPLACE FUNCTION {fixture.Schema}.check_append(p_tenant text, p_stream text, p_expected bigint, p_ids uuid[])
+            RETURNS boolean LANGUAGE plpgsql AS $fn$ BEGIN RETURN false; END $fn$;
+            COMMENT ON FUNCTION {fixture.Schema}.check_append(text, text, bigint, uuid[]) IS 'from a newer release';
+            UPDATE {fixture.Schema}.schema_functions SET hash = 'from-a-newer-release', version = version + 1 WHERE name = 'check_append';
+            """);
+        try
+        {
+            await fixture.Store.MigrateAsync();
+
+            Assert.Equal("from a newer release", await Db.ScalarAsync<string>(
+                $"SELECT obj_description('{fixture.Schema}.check_append(text, text, bigint, uuid[])'::regprocedure, 'pg_proc')"));
+            Assert.Equal("from-a-newer-release", await Db.ScalarAsync<string>($"SELECT hash FROM {fixture.Schema}.schema_functions WHERE name = 'check_append'"));
+        }
+        finally
+        {
+            // The other tests of this schema need this release's function back.
+            await Db.ExecuteAsync($"UPDATE {fixture.Schema}.schema_functions SET version = 0 WHERE name = 'check_append'");
+            await fixture.Store.MigrateAsync();
+        }
+    }
+
     [Fact]
     public async Task A_database_with_an_older_append_function_gets_the_current_one_and_loses_stale_overloads()
     {

@@ -63,15 +63,20 @@ internal static class SchemaMigrator
         (2, """
             ALTER TABLE {s}.projection_progress ADD COLUMN version int NOT NULL DEFAULT 1;
             """),
+        // Which release's text each function has, so that an older process starting in a rolling deploy leaves a newer one in place.
+        (3, """
+            ALTER TABLE {s}.schema_functions ADD COLUMN version int NOT NULL DEFAULT 0;
+            """),
     ];
 
     /// <summary>
-    /// Functions are re-created whenever their text changes (a hash per name is kept), so a new
-    /// definition, even with another signature, reaches existing databases without a numbered step.
+    /// Functions are re-created when the database holds an older version of them, or the same version with other
+    /// text (a hash per name is kept), so a new definition, even with another signature, reaches existing databases
+    /// without a numbered step; one of a newer version is left alone. Raise the version with every change of the text.
     /// </summary>
-    private static readonly (string Name, string Sql)[] Functions =
+    private static readonly (string Name, int Version, string Sql)[] Functions =
     [
-        ("append_events", """
+        ("append_events", 1, """
             -- The careful append, for what EventSession's plain append statement declines: an
             -- expected version of "any", a conflict, a resend, an archived stream. Its callers have already
             -- taken the streams' advisory locks, so what check_append sees stays true until they commit.
@@ -128,7 +133,7 @@ internal static class SchemaMigrator
             END
             $fn$;
             """),
-        ("check_append", """
+        ("check_append", 1, """
             -- What append_events would refuse, refused before anything is written: a session of several
             -- streams checks each of them first, so a conflict on its last stream takes no sequence
             -- number for the others; append_events checks with it too. The caller holds the streams' advisory
@@ -206,9 +211,9 @@ internal static class SchemaMigrator
             await Execute(connection, transaction, $"INSERT INTO {schema}.schema_migrations (version) VALUES ($1)", cancellationToken, version);
         }
 
-        foreach (var (name, template) in Functions)
+        foreach (var (name, version, template) in Functions)
         {
-            await CreateFunctionIfChangedAsync(connection, transaction, schema, name, template.Replace("{s}", schema, StringComparison.Ordinal), cancellationToken);
+            await CreateFunctionIfChangedAsync(connection, transaction, schema, name, version, template, cancellationToken);
         }
 
         foreach (var projection in asyncProjections)
@@ -240,13 +245,17 @@ internal static class SchemaMigrator
     }
 
     private static async Task CreateFunctionIfChangedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, string sql, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, int version, string template, CancellationToken cancellationToken)
     {
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sql)));
-        await using (var current = new NpgsqlCommand($"SELECT hash FROM {schema}.schema_functions WHERE name = $1", connection, transaction))
+        // The template's hash, the same in every schema, so a test can tell a changed text from a raised version.
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(template)));
+        var sql = template.Replace("{s}", schema, StringComparison.Ordinal);
+        await using (var current = new NpgsqlCommand($"SELECT hash, version FROM {schema}.schema_functions WHERE name = $1", connection, transaction))
         {
             current.Parameters.Add(new NpgsqlParameter { Value = name });
-            if (await current.ExecuteScalarAsync(cancellationToken) as string == hash)
+            await using var reader = await current.ExecuteReaderAsync(cancellationToken);
+            if (await reader.ReadAsync(cancellationToken)
+                && (reader.GetInt32(1) > version || (reader.GetInt32(1) == version && reader.GetString(0) == hash)))
             {
                 return;
             }
@@ -271,8 +280,8 @@ internal static class SchemaMigrator
         }
         await Execute(connection, transaction, sql, cancellationToken);
         await Execute(connection, transaction,
-            $"INSERT INTO {schema}.schema_functions (name, hash) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, applied_at = now()",
-            cancellationToken, name, hash);
+            $"INSERT INTO {schema}.schema_functions (name, hash, version) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, version = excluded.version, applied_at = now()",
+            cancellationToken, name, hash, version);
     }
 
     internal static string TableDdl(string schema, ProjectionTable table, string suffix) =>
