@@ -91,6 +91,35 @@ public sealed class RebuildingAProjection(RebuildingAProjectionFixture fixture) 
             await Db.RowsAsync($"SELECT pg_get_serial_sequence('{fixture.Schema}.{Projection}', 'applied') UNION ALL SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'S' AND n.nspname = $1 AND c.relname LIKE '%rebuild%'", fixture.Schema));
     }
 
+    // The first phase replays what was committed when the rebuild began; what comes after is the swap's to read.
+    // Ended only by a batch that came back empty, it chased busy writers for as long as they wrote.
+    [Fact]
+    public async Task A_rebuild_finishes_while_busy_writers_go_on_appending()
+    {
+        await AppendAsync("steady-seed", 500);
+        var writersGaveUp = TimeSpan.FromSeconds(30);
+        using var rebuilt = new CancellationTokenSource();
+        var writers = Enumerable.Range(0, 4).Select(writer => Task.Run(async () =>
+        {
+            var deadline = DateTime.UtcNow + writersGaveUp;
+            var appends = 0;
+            while (!rebuilt.IsCancellationRequested && DateTime.UtcNow < deadline)
+            {
+                await AppendAsync($"steady-{writer}-{appends++}", 1);
+            }
+            return rebuilt.IsCancellationRequested;
+        })).ToList();
+
+        await _store.RebuildProjectionAsync(Projection);
+        await rebuilt.CancelAsync();
+
+        Assert.All(await Task.WhenAll(writers), stillWriting => Assert.True(stillWriting, "the rebuild finished only once the writers stopped"));
+        await using var daemon = _store.CreateDaemon(new DaemonOptions { PollInterval = TimeSpan.FromMilliseconds(50) });
+        await daemon.StartAsync();
+        await _store.WaitForNonStaleProjectionsAsync(Timeout);
+        await AssertLogHoldsEveryEventOnceAsync();
+    }
+
     [Fact]
     public async Task A_swap_that_a_long_reader_of_the_live_table_would_hold_up_fails_soon_without_holding_back_other_readers()
     {

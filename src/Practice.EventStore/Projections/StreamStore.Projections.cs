@@ -308,6 +308,12 @@ public sealed partial class StreamStore
             position = ProjectionPosition.Of(batch[^1]);
             processed += batch.Count;
             Report(swapped: false);
+            // Past the target, a batch short of full leaves only what came since, which the swap reads: waiting for an
+            // empty one would chase writers that never pause.
+            if (position >= target && batch.Count < RebuildBatchSize)
+            {
+                break;
+            }
         }
 
         await using (var swap = await connection.BeginTransactionAsync(cancellationToken))
