@@ -65,10 +65,9 @@ internal static class EventReader
                     ? new UndecodableEvent(typeName, $"{exception.GetType().Name}: {exception.Message}")
                     : System.Text.Json.JsonDocument.Parse(json).RootElement.Clone();
             }
-            // A reader that throws names the event, so the one bad row can be found among millions.
-            catch (Exception exception) when (exception is not EventStoreException && IsDecodingFailure(exception))
+            catch (Exception exception) when (IsUndecodable(exception))
             {
-                throw new UndecodableEventException(reader.GetInt64(0), reader.GetString(2), typeName, $"{exception.GetType().Name}: {exception.Message}", exception);
+                throw Undecodable(reader.GetInt64(0), reader.GetString(2), typeName, exception);
             }
         }
         EventMetadata eventMetadata;
@@ -103,6 +102,12 @@ internal static class EventReader
     }
 
     private static bool IsDecodingFailure(Exception exception) => exception is not (OutOfMemoryException or OperationCanceledException);
+
+    /// <summary>A failure to decode that a reader which throws reports as the event's own, naming it, so the one bad row can be found among millions.</summary>
+    internal static bool IsUndecodable(Exception exception) => exception is not EventStoreException && IsDecodingFailure(exception);
+
+    internal static UndecodableEventException Undecodable(long sequence, string streamId, string typeName, Exception exception) =>
+        new(sequence, streamId, typeName, $"{exception.GetType().Name}: {exception.Message}", exception);
 }
 
 /// <summary>What a reader does with an event it cannot deserialize: its type is unknown here, or its JSON no longer fits.</summary>

@@ -152,19 +152,32 @@ public sealed class EventSession : IAsyncDisposable
         _queuedCommands.Add((sql, parameters));
     }
 
-    public async Task<IReadOnlyList<StoredEvent>> FetchStreamAsync(string streamId, long fromVersion = 0, CancellationToken cancellationToken = default)
+    /// <summary>The stream's events after <paramref name="fromVersion"/> (0: from the first) up to <paramref name="toVersion"/> (null: the last), in order.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> FetchStreamAsync(
+        string streamId, long fromVersion = 0, long? toVersion = null, CancellationToken cancellationToken = default)
     {
         ValidateStreamId(streamId);
+        ValidateVersions(fromVersion, toVersion);
         await using var command = _store.DataSource.CreateCommand($"""
             SELECT {EventReader.Columns}
               FROM {_store.Schema}.events
-             WHERE tenant_id = $1 AND stream_id = $2 AND version > $3
+             WHERE tenant_id = $1 AND stream_id = $2 AND version > $3 AND version <= $4
              ORDER BY version
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = TenantId });
         command.Parameters.Add(new NpgsqlParameter { Value = streamId });
         command.Parameters.Add(new NpgsqlParameter { Value = fromVersion });
+        command.Parameters.Add(new NpgsqlParameter { Value = toVersion ?? long.MaxValue });
         return await EventReader.ReadAllAsync(command, _store.Serializer, static _ => true, cancellationToken);
+    }
+
+    private static void ValidateVersions(long fromVersion, long? toVersion)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(fromVersion);
+        if (toVersion is { } last)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(last, fromVersion, nameof(toVersion));
+        }
     }
 
     public async Task<StreamInfo?> FetchStreamInfoAsync(string streamId, CancellationToken cancellationToken = default)
@@ -184,27 +197,40 @@ public sealed class EventSession : IAsyncDisposable
     /// <summary>
     /// Folds a stream into state; a missing stream gives <paramref name="initial"/> at version 0. Each event is
     /// applied as its row arrives, so a long stream is never held whole, and only the columns a fold needs are read.
+    /// With <paramref name="toVersion"/>, the state as it was at that version (an audit's "what did it say then").
     /// </summary>
     public async Task<(TState State, long Version)> AggregateStreamAsync<TState>(
-        string streamId, TState initial, Func<TState, object, TState> apply, CancellationToken cancellationToken = default)
+        string streamId, TState initial, Func<TState, object, TState> apply, long? toVersion = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(apply);
         ValidateStreamId(streamId);
+        ValidateVersions(0, toVersion);
         await using var command = _store.DataSource.CreateCommand($"""
-            SELECT version, type, data::text
+            SELECT version, type, data::text, seq
               FROM {_store.Schema}.events
-             WHERE tenant_id = $1 AND stream_id = $2
+             WHERE tenant_id = $1 AND stream_id = $2 AND version <= $3
              ORDER BY version
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = TenantId });
         command.Parameters.Add(new NpgsqlParameter { Value = streamId });
+        command.Parameters.Add(new NpgsqlParameter { Value = toVersion ?? long.MaxValue });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var state = initial;
         var version = 0L;
         while (await reader.ReadAsync(cancellationToken))
         {
             version = reader.GetInt64(0);
-            state = apply(state, _store.Serializer.Deserialize(reader.GetString(1), reader.GetString(2)));
+            var typeName = reader.GetString(1);
+            object data;
+            try
+            {
+                data = _store.Serializer.Deserialize(typeName, reader.GetString(2));
+            }
+            catch (Exception exception) when (EventReader.IsUndecodable(exception))
+            {
+                throw EventReader.Undecodable(reader.GetInt64(3), streamId, typeName, exception);
+            }
+            state = apply(state, data);
         }
         return (state, version);
     }
@@ -213,7 +239,7 @@ public sealed class EventSession : IAsyncDisposable
     public async Task<EventStream<TState>> FetchForWritingAsync<TState>(
         string streamId, string streamType, TState initial, Func<TState, object, TState> apply, CancellationToken cancellationToken = default)
     {
-        var (state, version) = await AggregateStreamAsync(streamId, initial, apply, cancellationToken);
+        var (state, version) = await AggregateStreamAsync(streamId, initial, apply, cancellationToken: cancellationToken);
         return new EventStream<TState>(this, streamId, streamType, state, version);
     }
 

@@ -24,7 +24,7 @@ public sealed class CommandContext
 
     public async Task<TState> LoadAsync<TState>(string streamId, CancellationToken cancellationToken) where TState : IState<TState>
     {
-        var (state, version) = await _session.AggregateStreamAsync(streamId, TState.Initial, static (s, e) => s.Apply(e), cancellationToken);
+        var (state, version) = await _session.AggregateStreamAsync(streamId, TState.Initial, static (s, e) => s.Apply(e), cancellationToken: cancellationToken);
         _loadedVersions[streamId] = version;
         return state;
     }

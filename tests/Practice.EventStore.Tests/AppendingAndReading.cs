@@ -38,6 +38,22 @@ public sealed class AppendingAndReading(TestEventsFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_stream_reads_between_two_versions_and_folds_as_it_was_at_one()
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("account-then", "account", new Opened("Di"), new Deposited(1m), new Renamed("Dee"), new Deposited(3m));
+        await session.SaveChangesAsync();
+
+        Assert.Equal([2L, 3L], (await session.FetchStreamAsync("account-then", fromVersion: 1, toVersion: 3)).Select(e => e.Version));
+        Assert.Equal([1L], (await session.FetchStreamAsync("account-then", toVersion: 1)).Select(e => e.Version));
+        var (then, version) = await session.AggregateStreamAsync("account-then", ImmutableList<object>.Empty, (folded, e) => folded.Add(e), toVersion: 2);
+        Assert.Equal(2L, version);
+        Assert.Equal([new Opened("Di"), new Deposited(1m)], then);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => session.FetchStreamAsync("account-then", fromVersion: 3, toVersion: 2));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => session.FetchStreamAsync("account-then", fromVersion: -1));
+    }
+
+    [Fact]
     public async Task Appending_at_a_stale_version_raises_a_concurrency_exception_and_writes_nothing()
     {
         await using var session = _store.OpenSession("tenant-a");

@@ -197,6 +197,9 @@ public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClass
         Assert.Equal(sequence, undecodable.Sequence);
         Assert.Equal("account-with-a-bad-row", undecodable.StreamId);
         Assert.IsType<System.Text.Json.JsonException>(undecodable.InnerException);
+        // Folding for a command reads the same row, and says as much.
+        var folding = await Assert.ThrowsAsync<UndecodableEventException>(() => session.AggregateStreamAsync("account-with-a-bad-row", 0, (count, _) => count + 1));
+        Assert.Equal(sequence, folding.Sequence);
     }
 
     private async Task<(long Events, long Streams)> RowCountsAsync() =>

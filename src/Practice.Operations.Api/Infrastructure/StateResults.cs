@@ -18,7 +18,7 @@ public static class StateResults
     {
         ArgumentNullException.ThrowIfNull(store);
         await using var session = store.OpenSession(caller.TenantId());
-        var (state, version) = await session.AggregateStreamAsync(streamId, TState.Initial, static (s, e) => s.Apply(e), ct);
+        var (state, version) = await session.AggregateStreamAsync(streamId, TState.Initial, static (s, e) => s.Apply(e), cancellationToken: ct);
         return version > 0
             ? CommandResults.Ok(view is null ? state! : view(state!), version)
             : Problems.Result(StatusCodes.Status404NotFound, "Not found", $"No such {what}.", code: notFoundCode);

@@ -89,12 +89,12 @@ public static class OutcomesEndpoints
         care.MapGet("/care", async (Guid clientId, ClaimsPrincipal caller, CommandBus bus, CancellationToken ct) =>
         {
             await using var session = bus.Store.OpenSession(caller.TenantId());
-            var (client, _) = await session.AggregateStreamAsync(Client.StreamId(clientId), Client.Initial, static (s, e) => s.Apply(e), ct);
+            var (client, _) = await session.AggregateStreamAsync(Client.StreamId(clientId), Client.Initial, static (s, e) => s.Apply(e), cancellationToken: ct);
             if (!client.Exists)
             {
                 return Problems.Result(StatusCodes.Status404NotFound, "Not found", "No such client.", code: DomainErrorCodes.ClientNotFound);
             }
-            var (clientCare, version) = await session.AggregateStreamAsync(ClientCare.StreamId(clientId), ClientCare.Initial, static (s, e) => s.Apply(e), ct);
+            var (clientCare, version) = await session.AggregateStreamAsync(ClientCare.StreamId(clientId), ClientCare.Initial, static (s, e) => s.Apply(e), cancellationToken: ct);
             return CommandResults.Ok(clientCare, version);
         }).AuditsClientAccess("client-care").WithName("GetClientCare");
 
