@@ -15,8 +15,8 @@ internal sealed class AppendStatements
     public AppendStatements(string schema)
     {
         _plain = [.. from newStream in new[] { false, true } from single in new[] { false, true } select PlainSql(schema, newStream, single)];
-        Careful = $"SELECT new_version, seqs, duplicate FROM {schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8)";
-        Check = $"SELECT {schema}.check_append($1, $2, $3, $4)";
+        Careful = $"SELECT new_version, seqs, duplicate FROM {schema}.{Schema.SchemaMigrator.AppendFunction}($1, $2, $3, $4, $5, $6, $7, $8)";
+        Check = $"SELECT {schema}.{Schema.SchemaMigrator.CheckFunction}($1, $2, $3, $4)";
         Archive = $"UPDATE {schema}.streams SET archived = true, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND {Lock("$3")}";
         Session = SessionSql(schema);
         LockKeyPrefix = $"practice-stream:{schema}:";
@@ -36,10 +36,10 @@ internal sealed class AppendStatements
     /// <summary>A stream's advisory lock key is this, its tenant, ':' and its id; hashed by the server.</summary>
     public string LockKeyPrefix { get; }
 
-    /// <summary>append_events: $1 tenant, $2 stream, $3 stream type, $4 expected version, $5-$7 ids, types, data (arrays), $8 metadata.</summary>
+    /// <summary>append_events_v1: $1 tenant, $2 stream, $3 stream type, $4 expected version, $5-$7 ids, types, data (arrays), $8 metadata.</summary>
     public string Careful { get; }
 
-    /// <summary>check_append: $1 tenant, $2 stream, $3 expected version, $4 event ids.</summary>
+    /// <summary>check_append_v1: $1 tenant, $2 stream, $3 expected version, $4 event ids.</summary>
     public string Check { get; }
 
     /// <summary>Archives $2 of tenant $1 under its lock key $3, as every writer of a stream holds its lock.</summary>

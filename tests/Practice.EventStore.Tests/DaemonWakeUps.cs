@@ -171,7 +171,7 @@ public sealed class DaemonWakeUps : IAsyncLifetime
         var id = Guid.CreateVersion7();
         await using var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand($"SELECT new_version FROM {_schema}.append_events($1, $2, $3, $4, $5, $6, $7, $8)", connection);
+        await using var command = new NpgsqlCommand($"SELECT new_version FROM {_schema}.append_events_v1($1, $2, $3, $4, $5, $6, $7, $8)", connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = Tenant });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = "account" });

@@ -12,6 +12,12 @@ namespace Practice.EventStore.Schema;
 /// </summary>
 internal static class SchemaMigrator
 {
+    /// <summary>The careful append; see <see cref="Functions"/> for why its name carries a version.</summary>
+    public const string AppendFunction = "append_events_v1";
+
+    /// <summary>What the careful append would refuse, checked for each stream of a session before any is written.</summary>
+    public const string CheckFunction = "check_append_v1";
+
     private static readonly (int Version, string Sql)[] Steps =
     [
         (1, """
@@ -63,20 +69,18 @@ internal static class SchemaMigrator
         (2, """
             ALTER TABLE {s}.projection_progress ADD COLUMN version int NOT NULL DEFAULT 1;
             """),
-        // Which release's text each function has, so that an older process starting in a rolling deploy leaves a newer one in place.
-        (3, """
-            ALTER TABLE {s}.schema_functions ADD COLUMN version int NOT NULL DEFAULT 0;
-            """),
     ];
 
     /// <summary>
-    /// Functions are re-created when the database holds an older version of them, or the same version with other
-    /// text (a hash per name is kept), so a new definition, even with another signature, reaches existing databases
-    /// without a numbered step; one of a newer version is left alone. Raise the version with every change of the text.
+    /// A released function's text never changes: a change is a function of a new name (<c>append_events_v2</c>), so that
+    /// every release calls its own text, whichever release migrated last, and neither a process of an older release
+    /// starting in a rolling deploy nor a rollback puts another's text under it. The functions of other releases are left
+    /// in place. A hash per name is kept, so a function whose text differs from the database's (one not yet released)
+    /// is re-created, with any stale overload of its name dropped.
     /// </summary>
-    private static readonly (string Name, int Version, string Sql)[] Functions =
+    private static readonly (string Name, string Sql)[] Functions =
     [
-        ("append_events", 1, """
+        (AppendFunction, """
             -- The careful append, for what EventSession's plain append statement declines: an
             -- expected version of "any", a conflict, a resend, an archived stream. Its callers have already
             -- taken the streams' advisory locks, so what check_append sees stays true until they commit.
@@ -84,7 +88,7 @@ internal static class SchemaMigrator
             -- existing one by an UPDATE conditional on the expected version, which also locks it), and
             -- anything check_append refuses raises first. Every statement is a key lookup; with sequential scans
             -- off, a plan cached while the table was nearly empty never stays a full scan once it grows.
-            CREATE FUNCTION {s}.append_events(
+            CREATE FUNCTION {s}.append_events_v1(
                 p_tenant text, p_stream text, p_stream_type text, p_expected bigint,
                 p_ids uuid[], p_types text[], p_data jsonb[], p_metadata jsonb,
                 OUT new_version bigint, OUT seqs bigint[], OUT duplicate boolean)
@@ -108,7 +112,7 @@ internal static class SchemaMigrator
                 END IF;
 
                 IF new_version IS NULL THEN
-                    IF {s}.check_append(p_tenant, p_stream, p_expected, p_ids) THEN
+                    IF {s}.check_append_v1(p_tenant, p_stream, p_expected, p_ids) THEN
                         SELECT s.version INTO new_version FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream;
                         seqs := '{}'; duplicate := true;
                         RETURN;
@@ -133,14 +137,14 @@ internal static class SchemaMigrator
             END
             $fn$;
             """),
-        ("check_append", 1, """
+        (CheckFunction, """
             -- What append_events would refuse, refused before anything is written: a session of several
             -- streams checks each of them first, so a conflict on its last stream takes no sequence
             -- number for the others; append_events checks with it too. The caller holds the streams' advisory
             -- locks, so what it sees stays true until it commits. A lost race raises PX409 with the actual
             -- version as its message (Npgsql redacts DETAIL by default). True: the events are all stored
             -- in this stream already, a resend.
-            CREATE FUNCTION {s}.check_append(p_tenant text, p_stream text, p_expected bigint, p_ids uuid[])
+            CREATE FUNCTION {s}.check_append_v1(p_tenant text, p_stream text, p_expected bigint, p_ids uuid[])
             RETURNS boolean
             LANGUAGE plpgsql
             SET enable_seqscan = off
@@ -211,9 +215,9 @@ internal static class SchemaMigrator
             await Execute(connection, transaction, $"INSERT INTO {schema}.schema_migrations (version) VALUES ($1)", cancellationToken, version);
         }
 
-        foreach (var (name, version, template) in Functions)
+        foreach (var (name, template) in Functions)
         {
-            await CreateFunctionIfChangedAsync(connection, transaction, schema, name, version, template, cancellationToken);
+            await CreateFunctionIfChangedAsync(connection, transaction, schema, name, template, cancellationToken);
         }
 
         foreach (var projection in asyncProjections)
@@ -245,17 +249,15 @@ internal static class SchemaMigrator
     }
 
     private static async Task CreateFunctionIfChangedAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, int version, string template, CancellationToken cancellationToken)
+        NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name, string template, CancellationToken cancellationToken)
     {
-        // The template's hash, the same in every schema, so a test can tell a changed text from a raised version.
+        // The template's hash, the same in every schema, so a test can pin each released text.
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(template)));
         var sql = template.Replace("{s}", schema, StringComparison.Ordinal);
-        await using (var current = new NpgsqlCommand($"SELECT hash, version FROM {schema}.schema_functions WHERE name = $1", connection, transaction))
+        await using (var current = new NpgsqlCommand($"SELECT hash FROM {schema}.schema_functions WHERE name = $1", connection, transaction))
         {
             current.Parameters.Add(new NpgsqlParameter { Value = name });
-            await using var reader = await current.ExecuteReaderAsync(cancellationToken);
-            if (await reader.ReadAsync(cancellationToken)
-                && (reader.GetInt32(1) > version || (reader.GetInt32(1) == version && reader.GetString(0) == hash)))
+            if (await current.ExecuteScalarAsync(cancellationToken) as string == hash)
             {
                 return;
             }
@@ -280,8 +282,8 @@ internal static class SchemaMigrator
         }
         await Execute(connection, transaction, sql, cancellationToken);
         await Execute(connection, transaction,
-            $"INSERT INTO {schema}.schema_functions (name, hash, version) VALUES ($1, $2, $3) ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, version = excluded.version, applied_at = now()",
-            cancellationToken, name, hash, version);
+            $"INSERT INTO {schema}.schema_functions (name, hash) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, applied_at = now()",
+            cancellationToken, name, hash);
     }
 
     internal static string TableDdl(string schema, ProjectionTable table, string suffix) =>
