@@ -176,7 +176,15 @@ public sealed class ProjectionVersions : IAsyncLifetime
         {
             await Accounts.StartAsync(oldCode, "before-the-upgrade", 300);
         }
-        var shared = new RebuildCountingProjection(new VersionedLogProjection(2));
+        // The first rebuild is held until the other process, which has read the old version too, waits for its lock.
+        var shared = new RebuildCountingProjection(new VersionedLogProjection(2))
+        {
+            HoldFirstRebuild = () => Eventually.HoldsAsync(async () => await Db.ScalarAsync<long>("""
+                SELECT count(*) FROM pg_locks
+                 WHERE locktype = 'advisory' AND NOT granted AND ((classid::bigint << 32) | objid::bigint) = hashtextextended($1, 0)
+                """, $"practice-rebuild:{_schema}.{VersionedLogProjection.ProjectionName}") > 0,
+                TimeSpan.FromSeconds(10), "the other process waits for the rebuild lock"),
+        };
         using var logs = new ComplaintsLogger();
         StreamStore NewProcess()
         {
@@ -276,8 +284,12 @@ public sealed class ProjectionVersions : IAsyncLifetime
 internal sealed class RebuildCountingProjection(IProjection inner) : IProjection
 {
     private int _rebuilt;
+    private int _held;
 
     public int EventsRebuilt => Volatile.Read(ref _rebuilt);
+
+    /// <summary>Awaited before the first batch of the first rebuild is applied: holds that rebuild while the test looks on.</summary>
+    public Func<Task>? HoldFirstRebuild { get; init; }
 
     public string Name => inner.Name;
 
@@ -289,11 +301,21 @@ internal sealed class RebuildCountingProjection(IProjection inner) : IProjection
 
     public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
-        if (context.Table(Name) != $"{context.Schema}.{Name}")
+        if (context.Table(Name) == $"{context.Schema}.{Name}")
         {
-            Interlocked.Add(ref _rebuilt, events.Count);
+            return inner.ApplyAsync(context, events, cancellationToken);
         }
-        return inner.ApplyAsync(context, events, cancellationToken);
+        return RebuildAsync(context, events, cancellationToken);
+    }
+
+    private async Task RebuildAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        if (HoldFirstRebuild is { } hold && Interlocked.Exchange(ref _held, 1) == 0)
+        {
+            await hold();
+        }
+        Interlocked.Add(ref _rebuilt, events.Count);
+        await inner.ApplyAsync(context, events, cancellationToken);
     }
 }
 

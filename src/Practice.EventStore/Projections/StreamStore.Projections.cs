@@ -256,7 +256,8 @@ public sealed partial class StreamStore
 
     private static async Task<bool> RebuildLockAsync(NpgsqlConnection connection, string function, string key, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand($"SELECT {function}(hashtextextended($1, 0))", connection);
+        // A wait for another process's rebuild lasts as long as that rebuild, however long, until the caller stops.
+        await using var command = new NpgsqlCommand($"SELECT {function}(hashtextextended($1, 0))", connection) { CommandTimeout = 0 };
         command.Parameters.Add(new NpgsqlParameter { Value = key });
         // pg_advisory_lock returns nothing: it has the lock once it returns.
         return await command.ExecuteScalarAsync(cancellationToken) is not bool held || held;
