@@ -31,7 +31,9 @@ public sealed record CloudEvent(
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(options);
         var type = stored.Data is JsonElement ? stored.TypeName : options.Events.CurrentName(stored.TypeName);
-        var data = FeedSharing.Withhold(type, stored.Data as JsonElement? ?? JsonSerializer.SerializeToElement(stored.Data, stored.Data.GetType(), options.Json), readsClinical);
+        // Withheld by the name read today even when passed on as stored: an old name of a type must not carry its fields past the rule.
+        var data = FeedSharing.Withhold(options.Events.CurrentName(stored.TypeName),
+            stored.Data as JsonElement? ?? JsonSerializer.SerializeToElement(stored.Data, stored.Data.GetType(), options.Json), readsClinical);
         return new CloudEvent("1.0", stored.Id.ToString(), source, $"practice.{type}", stored.Timestamp, stored.StreamId,
             "application/json", data);
     }

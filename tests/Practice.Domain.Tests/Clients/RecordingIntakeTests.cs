@@ -11,13 +11,13 @@ public sealed class RecordingIntakeTests
     public void Records_conditions_and_contraindications_once_each() =>
         Given<Client>(ClientHistory)
             .When(c => RecordIntakeHandler.Decide(
-                new(ClientId, ["Neck pain ", "neck pain", "Tension headache"], [Contraindication.Pregnancy, Contraindication.Anticoagulants, Contraindication.Pregnancy], Now), c))
+                new(ClientId, ["Neck pain ", "neck pain", "Tension headache"], [Contraindication.Pregnancy, Contraindication.Anticoagulants, Contraindication.Pregnancy], Now, MayReplace: true), c))
             .Then(new IntakeRecorded(ClientId, ["Neck pain", "Tension headache"], [Contraindication.Anticoagulants, Contraindication.Pregnancy], Now));
 
     [Fact]
     public void Refuses_an_unregistered_client() =>
         Given<Client>()
-            .When(c => RecordIntakeHandler.Decide(new(ClientId, ["Neck pain"], [], Now), c))
+            .When(c => RecordIntakeHandler.Decide(new(ClientId, ["Neck pain"], [], Now, MayReplace: true), c))
             .ThenRejects(DomainErrorCodes.ClientNotFound, "clientId");
 
     [Fact]
@@ -35,6 +35,6 @@ public sealed class RecordingIntakeTests
     [Fact]
     public void Refuses_a_blank_condition() =>
         Given<Client>(ClientHistory)
-            .When(c => RecordIntakeHandler.Decide(new(ClientId, ["Neck pain", ""], [], Now), c))
+            .When(c => RecordIntakeHandler.Decide(new(ClientId, ["Neck pain", ""], [], Now, MayReplace: true), c))
             .ThenRejects(DomainErrorCodes.InvalidValue, "conditions");
 }

@@ -3,7 +3,7 @@ namespace Practice.Domain.Clients.RecordingIntake;
 // MayReplace: the caller reads the intake it would replace. Whoever cannot (the front desk) takes only the first one,
 // so a form filled in again at the desk never silently drops a caution a therapist recorded.
 public sealed record RecordIntake(
-    Guid ClientId, IReadOnlyList<string> Conditions, IReadOnlyList<Contraindication> Contraindications, DateTimeOffset Now, bool MayReplace = true);
+    Guid ClientId, IReadOnlyList<string> Conditions, IReadOnlyList<Contraindication> Contraindications, DateTimeOffset Now, bool MayReplace);
 
 public static class RecordIntakeHandler
 {
