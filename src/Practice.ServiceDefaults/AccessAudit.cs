@@ -13,8 +13,11 @@ public sealed record AccessedRecord(string RecordId, IReadOnlyCollection<Guid> C
     public static AccessedRecord About(string recordId, Guid? clientId) => new(recordId, clientId is { } client ? [client] : []);
 }
 
-/// <summary>One line of the access audit log: who read which clinical record, when, and in which trace.</summary>
-public sealed record AccessLogEntry(long Id, DateTimeOffset AccessedAt, string UserId, string Role, string Record, string RecordId, Guid? ClientId, string? TraceId);
+/// <summary>
+/// One line of the access audit log: who read which clinical record, when, and in which trace. Its id is its own, not
+/// the log's row number, which counts every clinic's reads and would tell one clinic how busy the others are.
+/// </summary>
+public sealed record AccessLogEntry(Guid Id, DateTimeOffset AccessedAt, string UserId, string Role, string Record, string RecordId, Guid? ClientId, string? TraceId);
 
 public sealed record AccessLogPage(IReadOnlyList<AccessLogEntry> Entries, string? NextCursor);
 
@@ -49,6 +52,14 @@ public static class AccessAudit
                         trace_id    text);
                     CREATE INDEX access_log_tenant ON {schema}.access_log (tenant_id, id);
                     CREATE INDEX access_log_client ON {schema}.access_log (tenant_id, client_id, id) WHERE client_id IS NOT NULL;
+                END IF;
+                -- A log from before entries had ids of their own: new rows get one from the default, old ones once here.
+                IF NOT EXISTS (SELECT FROM information_schema.columns
+                                WHERE table_schema = '{schema}' AND table_name = 'access_log' AND column_name = 'entry_id') THEN
+                    ALTER TABLE {schema}.access_log ADD COLUMN entry_id uuid;
+                    ALTER TABLE {schema}.access_log ALTER COLUMN entry_id SET DEFAULT gen_random_uuid();
+                    UPDATE {schema}.access_log SET entry_id = gen_random_uuid() WHERE entry_id IS NULL;
+                    CREATE UNIQUE INDEX access_log_entry ON {schema}.access_log (tenant_id, entry_id);
                 END IF;
             END $audit$;
             """, connection, transaction);
@@ -111,37 +122,55 @@ public static class AccessAudit
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    /// <summary>The tenant's log, newest first, optionally of one client's records or one user's reads; <paramref name="before"/> is a page's cursor.</summary>
-    public static async Task<AccessLogPage> ReadAsync(
-        StreamStore store, string tenantId, Guid? clientId, string? userId, long? before, int limit, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The tenant's log, newest first, optionally of one client's records or one user's reads; <paramref name="after"/> is a
+    /// page's cursor, the id of the last entry it showed. Null when that is no entry of this tenant's log.
+    /// </summary>
+    public static async Task<AccessLogPage?> ReadAsync(
+        StreamStore store, string tenantId, Guid? clientId, string? userId, Guid? after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
+        // The anchor is looked up in this tenant's log only, so another clinic's entry id is no cursor here.
         await using var command = store.DataSource.CreateCommand($"""
-            SELECT id, accessed_at, user_id, role, record, record_id, client_id, trace_id
+            SELECT entry_id, accessed_at, user_id, role, record, record_id, client_id, trace_id
               FROM {store.Schema}.access_log
-             WHERE tenant_id = $1 AND ($2::uuid IS NULL OR client_id = $2) AND ($3::text IS NULL OR user_id = $3) AND ($4::bigint IS NULL OR id < $4)
+             WHERE tenant_id = $1 AND ($2::uuid IS NULL OR client_id = $2) AND ($3::text IS NULL OR user_id = $3)
+               AND ($4::uuid IS NULL OR id < (SELECT a.id FROM {store.Schema}.access_log a WHERE a.tenant_id = $1 AND a.entry_id = $4))
              ORDER BY id DESC
              LIMIT $5
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
         command.Parameters.Add(new NpgsqlParameter { Value = clientId is { } client ? client : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter { Value = userId is { } user ? user : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = before is { } cursor ? cursor : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = after is { } cursor ? cursor : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter { Value = limit + 1 });
         var entries = new List<AccessLogEntry>(limit + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                entries.Add(new AccessLogEntry(reader.GetInt64(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
+                entries.Add(new AccessLogEntry(reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.GetString(2), reader.GetString(3),
                     reader.GetString(4), reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetGuid(6), reader.IsDBNull(7) ? null : reader.GetString(7)));
             }
         }
+        // An empty page after a cursor is either the end of the log or a cursor that names nothing; only the second is refused.
+        if (after is not null && entries.Count == 0 && !await AnchorExistsAsync(store, tenantId, after.Value, cancellationToken))
+        {
+            return null;
+        }
         // One row past the page says whether there is another; the cursor is the last id shown.
         return entries.Count > limit
-            ? new AccessLogPage(entries[..limit], entries[limit - 1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            ? new AccessLogPage(entries[..limit], entries[limit - 1].Id.ToString())
             : new AccessLogPage(entries, null);
+    }
+
+    private static async Task<bool> AnchorExistsAsync(StreamStore store, string tenantId, Guid entryId, CancellationToken cancellationToken)
+    {
+        await using var command = store.DataSource.CreateCommand($"SELECT EXISTS (SELECT FROM {store.Schema}.access_log WHERE tenant_id = $1 AND entry_id = $2)");
+        command.Parameters.Add(new NpgsqlParameter { Value = tenantId });
+        command.Parameters.Add(new NpgsqlParameter { Value = entryId });
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }

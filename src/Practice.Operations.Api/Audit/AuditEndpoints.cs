@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Practice.EventStore;
 using Practice.ServiceDefaults;
@@ -7,6 +6,8 @@ namespace Practice.Operations.Api.Audit;
 
 public static class AuditEndpoints
 {
+    private const string CursorMessage = "'cursor' must be a value returned by a previous page.";
+
     public static RouteGroupBuilder MapAudit(this RouteGroupBuilder api)
     {
         api.MapGet("/audit/access", async (Guid? clientId, string? userId, string? cursor, int? limit, ClaimsPrincipal caller, StreamStore store, CancellationToken ct) =>
@@ -15,16 +16,18 @@ public static class AuditEndpoints
             {
                 return Problems.Validation("limit", $"'limit' is between 1 and {AccessAudit.MaxPageSize}.");
             }
-            long? before = null;
+            Guid? after = null;
             if (cursor is not null)
             {
-                if (!long.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+                if (!Guid.TryParse(cursor, out var parsed))
                 {
-                    return Problems.Validation("cursor", "'cursor' must be a value returned by a previous page.");
+                    return Problems.Validation("cursor", CursorMessage);
                 }
-                before = parsed;
+                after = parsed;
             }
-            return TypedResults.Ok(await AccessAudit.ReadAsync(store, caller.TenantId(), clientId, userId, before, limit ?? 100, ct));
+            return await AccessAudit.ReadAsync(store, caller.TenantId(), clientId, userId, after, limit ?? 100, ct) is { } page
+                ? TypedResults.Ok(page)
+                : Problems.Validation("cursor", CursorMessage);
         })
         .RequireAuthorization(policy => policy.RequireRole(Roles.Manager))
         .WithTags("Audit")

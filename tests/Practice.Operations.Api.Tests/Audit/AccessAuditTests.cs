@@ -75,8 +75,28 @@ public sealed class AccessAuditTests(OperationsApi api) : IClassFixture<Operatio
         Assert.Equal(2, Records(first).Length);
         Assert.Single(Records(second));
         Assert.Equal(JsonValueKind.Null, second.GetProperty("nextCursor").ValueKind);
-        var ids = first.GetProperty("entries").EnumerateArray().Concat(second.GetProperty("entries").EnumerateArray()).Select(e => e.GetProperty("id").GetInt64()).ToArray();
-        Assert.Equal(ids.OrderDescending(), ids);
+        var ids = first.GetProperty("entries").EnumerateArray().Concat(second.GetProperty("entries").EnumerateArray()).Select(e => e.GetProperty("id").GetGuid()).ToArray();
+        Assert.Equal(3, ids.Distinct().Count());
+        Assert.Equal(ids[1].ToString(), first.GetProperty("nextCursor").GetString());
+    }
+
+    // A row number shared by every clinic would tell one how many reads the others had between two of its own.
+    [Fact]
+    public async Task An_entry_and_its_cursor_say_nothing_of_other_clinics_and_work_only_in_their_own()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var client = await api.ArrangeClientAsync(tenant);
+        var frontDesk = api.As(tenant, Roles.FrontDesk);
+        await frontDesk.GetAsync($"/api/clients/{client}").ShouldBe(HttpStatusCode.OK);
+        await frontDesk.GetAsync($"/api/clients/{client}").ShouldBe(HttpStatusCode.OK);
+        var page = await LogAsync(api.As(tenant, Roles.Manager), $"clientId={client}&limit=1");
+        var entry = Assert.Single(page.GetProperty("entries").EnumerateArray().ToArray());
+        var cursor = page.GetProperty("nextCursor").GetString()!;
+
+        Assert.Equal(JsonValueKind.String, entry.GetProperty("id").ValueKind);
+        Assert.True(Guid.TryParse(cursor, out _));
+        await api.As(ClinicArrangement.NewTenant(), Roles.Manager).GetAsync($"/api/audit/access?cursor={cursor}").ShouldBeProblem(HttpStatusCode.BadRequest, field: "cursor");
+        await api.As(tenant, Roles.Manager).GetAsync($"/api/audit/access?cursor={Guid.NewGuid()}").ShouldBeProblem(HttpStatusCode.BadRequest, field: "cursor");
     }
 
     [Fact]
@@ -117,6 +137,41 @@ public sealed class AccessAuditTests(OperationsApi api) : IClassFixture<Operatio
         finally
         {
             await RenameLogAsync("access_log_away", "access_log");
+        }
+    }
+
+    // A log kept before entries had ids of their own: every old line gets one, and so does every new line.
+    [Fact]
+    public async Task Migrating_an_older_log_gives_each_of_its_entries_an_id_of_its_own()
+    {
+        var schema = Practice.Testing.TestDatabase.NewSchemaName("audit");
+        await using var store = await Practice.Testing.TestDatabase.CreateStoreAsync(schema);
+        try
+        {
+            await using (var older = store.DataSource.CreateCommand($"""
+                CREATE TABLE {schema}.access_log (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, tenant_id text NOT NULL, accessed_at timestamptz NOT NULL DEFAULT now(),
+                    user_id text NOT NULL, role text NOT NULL, record text NOT NULL, record_id text NOT NULL, client_id uuid, trace_id text);
+                INSERT INTO {schema}.access_log (tenant_id, user_id, role, record, record_id) VALUES ('t', 'u', 'manager', 'client', 'a'), ('t', 'u', 'manager', 'client', 'b');
+                """))
+            {
+                await older.ExecuteNonQueryAsync();
+            }
+
+            await AccessAudit.MigrateAsync(store.DataSource, schema);
+            await AccessAudit.MigrateAsync(store.DataSource, schema);
+            await using (var newer = store.DataSource.CreateCommand($"INSERT INTO {schema}.access_log (tenant_id, user_id, role, record, record_id) VALUES ('t', 'u', 'manager', 'client', 'c')"))
+            {
+                await newer.ExecuteNonQueryAsync();
+            }
+
+            var page = await AccessAudit.ReadAsync(store, "t", clientId: null, userId: null, after: null, limit: 10);
+            Assert.Equal(["c", "b", "a"], page!.Entries.Select(e => e.RecordId));
+            Assert.Equal(3, page.Entries.Select(e => e.Id).Where(id => id != Guid.Empty).Distinct().Count());
+        }
+        finally
+        {
+            await Practice.Testing.TestDatabase.DropSchemaAsync(schema);
         }
     }
 
