@@ -33,6 +33,9 @@ public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClass
         Assert.ThrowsAny<ArgumentException>(() => session.Append(streamId!, "account", ExpectedVersion.Any, new Deposited(1m)));
         Assert.ThrowsAny<ArgumentException>(() => session.ArchiveStream(streamId!));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => session.FetchStreamAsync(streamId!));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => session.FetchStreamInfoAsync(streamId!));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => session.AggregateStreamAsync(streamId!, 0, (count, _) => count + 1));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => session.FetchForWritingAsync(streamId!, "account", 0, (count, _) => count + 1));
 
         Assert.Empty(await session.SaveChangesAsync());
         Assert.Equal(before, await RowCountsAsync());
@@ -179,6 +182,9 @@ public sealed class BadInputIsRefused(BadInputIsRefusedFixture fixture) : IClass
         await using var session = _store.OpenSession("tenant-a");
         var unknown = await Assert.ThrowsAsync<UnknownEventTypeException>(() => session.FetchStreamAsync("account-from-the-future"));
         Assert.Equal("money-withdrawn", unknown.TypeName);
+        // A command folds the stream to decide: it must stop there too, not decide on part of the history.
+        var folding = await Assert.ThrowsAsync<UnknownEventTypeException>(() => session.FetchForWritingAsync("account-from-the-future", "account", 0, (count, _) => count + 1));
+        Assert.Equal("money-withdrawn", folding.TypeName);
         Assert.False(_store.Options.Events.IsKnown("money-withdrawn"));
         Assert.Equal(2, (await session.FetchStreamInfoAsync("account-from-the-future"))!.Version);
     }

@@ -13,6 +13,7 @@ public sealed class ConcurrentWritersOnOneStream(TestEventsFixture fixture) : IC
     public async Task Exactly_one_of_fifty_racing_writers_wins_each_version_and_losers_burn_no_sequence_numbers()
     {
         var winningEvents = new List<Guid>();
+        var lastTakenBefore = await LastSequenceNumberTakenAsync();
         // Round 0 races to create the stream; rounds 1..200 race to extend it.
         for (long expected = ExpectedVersion.New; expected <= Rounds; expected++)
         {
@@ -34,11 +35,18 @@ public sealed class ConcurrentWritersOnOneStream(TestEventsFixture fixture) : IC
         Assert.Equal(winningEvents, events.Select(e => e.Id));
         Assert.Equal(Rounds + 1, (await session.FetchStreamInfoAsync(StreamId))!.Version);
 
-        // Nothing else writes to this schema while the race runs: a sequence number taken by a loser would leave a hole.
-        var seqSpan = await Db.ScalarAsync<long>($"SELECT max(seq) - min(seq) + 1 FROM {fixture.Schema}.events WHERE stream_id = $1", StreamId);
+        // Nothing else writes to this schema while the race runs: a sequence number taken by a loser would leave a hole
+        // between the winners, or before the first or after the last of them.
+        var (first, last) = (await Db.ScalarAsync<long>($"SELECT min(seq) FROM {fixture.Schema}.events WHERE stream_id = $1", StreamId),
+            await Db.ScalarAsync<long>($"SELECT max(seq) FROM {fixture.Schema}.events WHERE stream_id = $1", StreamId));
         Assert.Equal(Rounds + 1, await Db.CountAsync(fixture.Schema, "events", $"stream_id = '{StreamId}'"));
-        Assert.Equal(Rounds + 1, seqSpan);
+        Assert.Equal((lastTakenBefore + 1, lastTakenBefore + Rounds + 1), (first, last));
+        Assert.Equal(last, await LastSequenceNumberTakenAsync());
     }
+
+    /// <summary>The last number the events' identity handed out, taken by a stored event or not (0 before the first).</summary>
+    private Task<long> LastSequenceNumberTakenAsync() => Db.ScalarAsync<long>(
+        "SELECT coalesce(last_value, 0) FROM pg_sequences WHERE schemaname = $1 AND sequencename = 'events_seq_seq'", fixture.Schema);
 
     [Fact]
     public async Task A_conflict_on_the_second_stream_of_a_session_names_that_stream_and_writes_neither()

@@ -31,6 +31,12 @@ public sealed class EventMetadataIsStored(TestEventsFixture fixture) : IClassFix
         var events = await reader.FetchStreamAsync("account-traced");
         Assert.Equal(2, events.Count);
         Assert.All(events, e => Assert.Equal((traceId, spanId), (e.Metadata.CorrelationId, e.Metadata.CausationId)));
+
+        // Outside any trace there is nothing to correlate with, rather than a made-up or a stale id.
+        reader.StartStream("account-untraced", "account", new Opened("Bo"));
+        await reader.SaveChangesAsync();
+        var untraced = Assert.Single(await reader.FetchStreamAsync("account-untraced"));
+        Assert.Equal((null, null), (untraced.Metadata.CorrelationId, untraced.Metadata.CausationId));
     }
 
     [Fact]

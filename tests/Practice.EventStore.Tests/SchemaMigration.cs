@@ -35,6 +35,36 @@ public sealed class SchemaMigration(SchemaMigrationFixture fixture) : IClassFixt
         Assert.Single(await reader.FetchStreamAsync("account-kept"));
     }
 
+    // A database of the first release: step 1 only, with events and a projection's checkpoint in it.
+    [Fact]
+    public async Task A_database_of_an_earlier_step_is_upgraded_in_place_keeping_its_data()
+    {
+        var schema = TestDatabase.NewSchemaName("upgrade");
+        try
+        {
+            await using (var first = await TestDatabase.CreateStoreAsync(schema, SchemaMigrationFixture.ConfigureStore))
+            {
+                await Accounts.StartAsync(first, "account-before-the-upgrade", 3);
+            }
+            await Db.ExecuteAsync($"""
+                UPDATE {schema}.projection_progress SET last_seq = 3;
+                ALTER TABLE {schema}.projection_progress DROP COLUMN version;
+                DELETE FROM {schema}.schema_migrations WHERE version > 1;
+                """);
+
+            await using var upgraded = await TestDatabase.CreateStoreAsync(schema, SchemaMigrationFixture.ConfigureStore);
+
+            Assert.Equal(["1", "2"], await Db.RowsAsync($"SELECT version FROM {schema}.schema_migrations ORDER BY version"));
+            Assert.Equal(["stream_totals|3|1"], await Db.RowsAsync($"SELECT name, last_seq, version FROM {schema}.projection_progress"));
+            await using var session = upgraded.OpenSession("tenant-a");
+            Assert.Equal(3, (await session.FetchStreamAsync("account-before-the-upgrade")).Count);
+        }
+        finally
+        {
+            await TestDatabase.DropSchemaAsync(schema);
+        }
+    }
+
     // Each release calls its own functions by name, so a released text must never change under that name: a
     // change is a new function (append_events_v2) and a new line here. Never edit a line of this list.
     [Fact]
