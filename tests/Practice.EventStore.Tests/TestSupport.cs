@@ -169,3 +169,25 @@ internal sealed class RecordingProgress<T> : IProgress<T>
         }
     }
 }
+
+/// <summary>Counts the events its store applies through the projection it wraps, in any table: the daemon's work, as the process sees it.</summary>
+public sealed class ApplyCountingProjection(IProjection inner) : IProjection
+{
+    private int _events;
+
+    public int Events => Volatile.Read(ref _events);
+
+    public string Name => inner.Name;
+
+    public int Version => inner.Version;
+
+    public IReadOnlyList<ProjectionTable> Tables => inner.Tables;
+
+    public IReadOnlySet<string> EventTypes => inner.EventTypes;
+
+    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        Interlocked.Add(ref _events, events.Count);
+        return inner.ApplyAsync(context, events, cancellationToken);
+    }
+}

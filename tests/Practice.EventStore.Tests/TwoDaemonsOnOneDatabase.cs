@@ -8,8 +8,11 @@ public sealed class TwoDaemonsOnOneDatabaseFixture : StoreFixture
     public static void ConfigureStore(StoreOptions options)
     {
         TestEventTypes.Register(options);
-        options.AddAsyncProjection(new StreamTotalsProjection());
+        options.AddAsyncProjection(new ApplyCountingProjection(new StreamTotalsProjection()));
     }
+
+    /// <summary>What this store's own daemon applied, seen from inside the process rather than from its leadership flags.</summary>
+    public static ApplyCountingProjection AppliedBy(StreamStore store) => store.Options.Projections.OfType<ApplyCountingProjection>().Single();
 
     protected override void Configure(StoreOptions options) => ConfigureStore(options);
 }
@@ -33,6 +36,9 @@ public sealed class TwoDaemonsOnOneDatabase(TwoDaemonsOnOneDatabaseFixture fixtu
         await using var storeB = await TestDatabase.CreateStoreAsync(fixture.Schema, TwoDaemonsOnOneDatabaseFixture.ConfigureStore);
         var daemonA = storeA.CreateDaemon(FastFailover);
         await using var daemonB = storeB.CreateDaemon(FastFailover);
+        // The fixture's store is shared by this class's tests: only what it applies from here on counts.
+        var appliedByABefore = TwoDaemonsOnOneDatabaseFixture.AppliedBy(storeA).Events;
+        int AppliedSinceStart(StreamStore store) => TwoDaemonsOnOneDatabaseFixture.AppliedBy(store).Events - (ReferenceEquals(store, storeA) ? appliedByABefore : 0);
         await daemonA.StartAsync();
         await daemonB.StartAsync();
 
@@ -50,12 +56,17 @@ public sealed class TwoDaemonsOnOneDatabase(TwoDaemonsOnOneDatabaseFixture fixtu
 
             var (leader, follower, followerStore) = Leads(daemonA) ? (daemonA, daemonB, storeB) : (daemonB, daemonA, storeA);
             Assert.DoesNotContain(Projection, follower.Leading);
+            var leaderStore = ReferenceEquals(followerStore, storeA) ? storeB : storeA;
+            await Eventually.HoldsAsync(() => AppliedSinceStart(leaderStore) > 0, Deadline, "the leader applies events");
+            // Whatever the flags say, the other process has applied nothing, not even a batch it then rolled back.
+            Assert.Equal(0, AppliedSinceStart(followerStore));
 
             // The stopped daemon's store stays up but idle, as in a process that only turned its daemon off.
             writers = [followerStore];
             await leader.StopAsync();
             Assert.DoesNotContain(Projection, leader.Leading);
             await Eventually.HoldsAsync(() => Leads(follower), Deadline, "the other daemon takes over");
+            var appliedByTheStoppedOne = AppliedSinceStart(leaderStore);
 
             // Only the survivor runs now, so a stream started after the stop is projected by it or not at all.
             await using (var session = followerStore.OpenSession("tenant-failover"))
@@ -64,6 +75,8 @@ public sealed class TwoDaemonsOnOneDatabase(TwoDaemonsOnOneDatabaseFixture fixtu
                 await session.SaveChangesAsync();
             }
             await followerStore.WaitForNonStaleProjectionsAsync(Deadline);
+            Assert.True(AppliedSinceStart(followerStore) >= 3, "the survivor applied the new stream");
+            Assert.Equal(appliedByTheStoppedOne, AppliedSinceStart(leaderStore));
             Assert.Equal(["3|3|42"], await Db.RowsAsync(
                 $"SELECT events, last_version, total FROM {fixture.Schema}.{StreamTotalsProjection.TableName} WHERE tenant_id = $1 AND stream_id = $2",
                 "tenant-failover", "after-failover"));
