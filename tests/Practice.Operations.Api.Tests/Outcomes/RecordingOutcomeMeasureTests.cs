@@ -16,6 +16,14 @@ public sealed class RecordingOutcomeMeasureTests(OperationsApi api) : IClassFixt
         return (tenant, clientId, api.As(tenant, Roles.Therapist, therapistId));
     }
 
+    /// <summary>A clinic whose client has a visit booked tomorrow with the clinic's therapist.</summary>
+    private async Task<(string Tenant, Clinic Clinic, HttpClient Therapist, Guid AppointmentId)> ArrangeBookedAsync()
+    {
+        var tenant = ClinicArrangement.NewTenant();
+        var clinic = await api.ArrangeClinicAsync(tenant);
+        return (tenant, clinic, api.As(tenant, Roles.Therapist, clinic.TherapistId), await api.BookAsync(tenant, clinic, api.Tomorrow(10)));
+    }
+
     [Fact]
     public async Task Therapist_records_an_nprs_score_and_the_care_record_lists_it()
     {
@@ -31,10 +39,7 @@ public sealed class RecordingOutcomeMeasureTests(OperationsApi api) : IClassFixt
     [Fact]
     public async Task A_measure_links_only_to_an_appointment_of_its_own_client()
     {
-        var tenant = ClinicArrangement.NewTenant();
-        var clinic = await api.ArrangeClinicAsync(tenant);
-        var therapist = api.As(tenant, Roles.Therapist, clinic.TherapistId);
-        var appointmentId = await api.BookAsync(tenant, clinic, api.Tomorrow(10));
+        var (tenant, clinic, therapist, appointmentId) = await ArrangeBookedAsync();
         var otherClientId = await api.ArrangeClientAsync(tenant);
         var before = await api.CountEventsAsync();
 
@@ -51,10 +56,7 @@ public sealed class RecordingOutcomeMeasureTests(OperationsApi api) : IClassFixt
     [Fact]
     public async Task A_measure_is_not_linked_to_a_cancelled_visit()
     {
-        var tenant = ClinicArrangement.NewTenant();
-        var clinic = await api.ArrangeClinicAsync(tenant);
-        var therapist = api.As(tenant, Roles.Therapist, clinic.TherapistId);
-        var appointmentId = await api.BookAsync(tenant, clinic, api.Tomorrow(10));
+        var (tenant, clinic, therapist, appointmentId) = await ArrangeBookedAsync();
         await api.CancelAsync(tenant, appointmentId).ShouldBe(HttpStatusCode.OK);
         var before = await api.CountEventsAsync();
 
