@@ -48,3 +48,99 @@ public sealed class OutagesAreNotDeadLettered(OutagesAreNotDeadLetteredFixture f
 
     private Task AppendAsync(string streamId, int events) => Accounts.StartAsync(_store, streamId, events);
 }
+
+/// <summary>An event log that, on demand, fails the way a poison event or a wrapped outage does.</summary>
+public sealed class FailingOnDemandProjection(string name) : IProjection
+{
+    private readonly EventLogProjection _log = new(name);
+
+    /// <summary>The deposit that fails with an object-state error on every try, as one event's own statement can.</summary>
+    public const decimal PoisonAmount = 13m;
+
+    /// <summary>While set, every event fails with the database's missing-table error wrapped in the projection's own.</summary>
+    public volatile bool WrapsAnOutage;
+
+    public string Name => _log.Name;
+
+    public IReadOnlyList<ProjectionTable> Tables => _log.Tables;
+
+    public IReadOnlySet<string> EventTypes => _log.EventTypes;
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        if (WrapsAnOutage)
+        {
+            throw new InvalidOperationException("The log could not be written.",
+                new Npgsql.PostgresException("relation does not exist", "ERROR", "ERROR", Npgsql.PostgresErrorCodes.UndefinedTable));
+        }
+        if (events.Any(e => e.Data is Deposited { Amount: PoisonAmount }))
+        {
+            await using var poison = context.CreateCommand("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = 'not in prerequisite state'; END $$");
+            await poison.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await _log.ApplyAsync(context, events, cancellationToken);
+    }
+}
+
+public sealed class FailuresTheDaemonTellsApartFixture : StoreFixture
+{
+    public FailingOnDemandProjection Projection { get; } = new("told_apart_log");
+
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(Projection);
+    }
+}
+
+public sealed class FailuresTheDaemonTellsApart(FailuresTheDaemonTellsApartFixture fixture) : IClassFixture<FailuresTheDaemonTellsApartFixture>
+{
+    private static readonly DaemonOptions Fast = new()
+    {
+        PollInterval = TimeSpan.FromMilliseconds(50),
+        LeaderRetryInterval = TimeSpan.FromMilliseconds(100),
+        RetryDelay = TimeSpan.FromMilliseconds(10),
+    };
+
+    private readonly StreamStore _store = fixture.Store;
+
+    // 55000 is "transient" to Npgsql, but this statement raises it on every try: taken for an outage, it stalled the projection.
+    [Fact]
+    public async Task An_event_whose_own_statement_always_fails_is_dead_lettered_and_the_rest_flow_on()
+    {
+        await using var daemon = _store.CreateDaemon(Fast);
+        await daemon.StartAsync();
+        await Accounts.StartAsync(_store, "account-with-a-poison-deposit", 16);
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
+
+        var letter = Assert.Single(await _store.GetDeadLettersAsync(fixture.Projection.Name));
+        Assert.Equal(14, await Db.ScalarAsync<long>($"SELECT version FROM {fixture.Schema}.events WHERE seq = $1", letter.EventSequence));
+        Assert.Equal(15, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, "stream_id = 'account-with-a-poison-deposit'"));
+    }
+
+    // A projection is free to wrap what the database told it; every event would fail alike, so none is dead-lettered.
+    [Fact]
+    public async Task A_wrapped_outage_holds_the_backlog_back_instead_of_dead_lettering_it()
+    {
+        await using var daemon = _store.CreateDaemon(Fast);
+        await daemon.StartAsync();
+        var lettersBefore = (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count;
+        fixture.Projection.WrapsAnOutage = true;
+        try
+        {
+            await Accounts.StartAsync(_store, "account-during-a-wrapped-outage", 4);
+            // Long enough for the daemon to have retried, and dead-lettered, every event several times over.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            Assert.Equal(lettersBefore, (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count);
+        }
+        finally
+        {
+            fixture.Projection.WrapsAnOutage = false;
+        }
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(4, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, "stream_id = 'account-during-a-wrapped-outage'"));
+        Assert.Equal(lettersBefore, (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count);
+    }
+}

@@ -7,20 +7,36 @@ namespace Practice.EventStore.Projections;
 /// cannot apply; an outage (lost connection, read-only server after a failover, the server shutting down, a
 /// missing table or privilege, resources exhausted) would fail every event alike, and dead-lettering them would
 /// skip the whole backlog. So an outage stops the batch and the daemon retries it later, in order, losing nothing.
-/// A statement timeout is not one: a smaller batch, down to one event, may well pass.
+/// A server's statement timeout is not one, nor is the client's command timeout for a batch: a smaller batch may
+/// pass. One event that keeps timing out is taken for an outage, so a server that hangs dead-letters nothing.
 /// </summary>
 internal static class Outages
 {
-    public static bool IsOutage(Exception exception) => exception switch
+    /// <remarks>
+    /// SQLSTATEs by name rather than Npgsql's IsTransient, which also counts object-state errors (55000, 55006, 55P03)
+    /// that one event's statement can raise on every try; a projection that wraps the database's error is looked through.
+    /// </remarks>
+    public static bool IsOutage(Exception exception, bool oneEvent) => Causes(exception).Any(cause => cause switch
     {
-        PostgresException postgres => postgres.IsTransient
-            || postgres.SqlState[..2] is "08" or "53" or "58"
+        PostgresException postgres => postgres.SqlState[..2] is "08" or "53" or "58"
             || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal)
-            || postgres.SqlState is PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.UndefinedTable
+            || postgres.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+                or PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.UndefinedTable
                 or PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.DataCorrupted or PostgresErrorCodes.IndexCorrupted,
         // Not from the server: the connection failed or timed out. (A misuse such as a command run while a reader
         // is open is the projection's own bug and is not transient.)
+        NpgsqlException { InnerException: TimeoutException } => oneEvent,
         NpgsqlException npgsql => npgsql.IsTransient,
         _ => false,
-    };
+    });
+
+    private static IEnumerable<Exception> Causes(Exception exception)
+    {
+        yield return exception;
+        var inner = exception is AggregateException aggregate ? aggregate.InnerExceptions : exception.InnerException is { } one ? [one] : [];
+        foreach (var cause in inner.SelectMany(Causes))
+        {
+            yield return cause;
+        }
+    }
 }

@@ -372,7 +372,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             committing = true;
             await transaction.CommitAsync(stopping);
         }
-        catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception))
+        catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception, oneEvent: events.Count == 1))
         {
             if (!committing)
             {
@@ -421,7 +421,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     await transaction.CommitAsync(stopping);
                     break;
                 }
-                catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception))
+                catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception, oneEvent: true))
                 {
                     if (!committing)
                     {

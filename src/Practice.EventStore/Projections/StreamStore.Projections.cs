@@ -392,7 +392,7 @@ public sealed partial class StreamStore
             await transaction.ReleaseAsync(wholeBatch, cancellationToken);
             return;
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !Outages.IsOutage(exception))
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !Outages.IsOutage(exception, oneEvent: batch.Count == 1))
         {
             await transaction.RollbackAsync(wholeBatch, cancellationToken);
         }
@@ -408,7 +408,7 @@ public sealed partial class StreamStore
                     await transaction.ReleaseAsync(oneEvent, cancellationToken);
                     break;
                 }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !Outages.IsOutage(exception))
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !Outages.IsOutage(exception, oneEvent: true))
                 {
                     await transaction.RollbackAsync(oneEvent, cancellationToken);
                     if (attempt < RebuildAttempts)
