@@ -210,7 +210,9 @@ public sealed partial class StreamStore
             throw new InvalidOperationException(
                 $"'{name}' keeps no tables of its own, so there is nothing to rebuild and swap in: an inline one acts within each append, an async one carries on from its checkpoint.");
         }
-        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken);
+        // The rebuild's lock lives as long as its session: an unpooled one with keepalives, so a host that vanishes
+        // mid-rebuild frees it within about a minute, and no pooled connection goes back holding it.
+        await using var connection = await SessionDataSource.OpenConnectionAsync(cancellationToken);
         // Two rebuilds of one projection would write the same fresh tables, so a second one is refused; a daemon's
         // waits for the first instead, and then finds its work done.
         var key = RebuildLockKey(name);
