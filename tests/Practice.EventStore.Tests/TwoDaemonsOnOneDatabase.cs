@@ -133,6 +133,24 @@ public sealed class TwoDaemonsOnOneDatabase(TwoDaemonsOnOneDatabaseFixture fixtu
         }
     }
 
+    // A host's shutdown and a test's dispose can both stop a daemon: neither may return while its loops still run.
+    [Fact]
+    public async Task Every_stop_returns_only_once_the_daemon_has_let_go_and_a_stopped_daemon_does_not_start_again()
+    {
+        await using var daemon = fixture.Store.CreateDaemon(FastFailover);
+        await daemon.StartAsync();
+        await Eventually.HoldsAsync(async () => await LeaderSessionAsync() is not null, Deadline, "the daemon holds the leadership lock");
+
+        var first = daemon.StopAsync();
+        var second = daemon.StopAsync();
+        await Task.WhenAny(first, second);
+
+        Assert.Null(await LeaderSessionAsync());
+        await Task.WhenAll(first, second);
+        Assert.Empty(daemon.Leading);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => daemon.StartAsync());
+    }
+
     /// <summary>The backend holding the projection's leadership lock, as PostgreSQL sees it, not as either daemon believes.</summary>
     private async Task<int?> LeaderSessionAsync()
     {

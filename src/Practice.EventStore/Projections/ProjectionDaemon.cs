@@ -48,8 +48,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _leading = new();
     private readonly ConcurrentDictionary<string, bool> _standingBy = new();
     private readonly ConcurrentDictionary<string, TimeSpan> _rebuildRetry = new();
+    private readonly Lock _lifecycle = new();
     private CancellationTokenSource? _stopping;
-    private List<Task> _tasks = [];
+    private Task? _stopped;
 
     internal ProjectionDaemon(StreamStore store, DaemonOptions options)
     {
@@ -64,38 +65,66 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     /// <summary>Projections this instance leaves alone because newer code wrote them (see <see cref="IProjection.Version"/>).</summary>
     public IReadOnlyCollection<string> StandingBy => _standingBy.Where(p => p.Value).Select(p => p.Key).ToList();
 
+    /// <summary>Starts every loop; a daemon runs once, so starting it again, even after a stop, is refused.</summary>
     public Task StartAsync(CancellationToken cancellationToken = default)
     {
-        if (_stopping is not null)
+        lock (_lifecycle)
         {
-            throw new InvalidOperationException("The daemon is already running.");
+            if (_stopping is not null)
+            {
+                throw new InvalidOperationException("The daemon has been started already; create another to run again.");
+            }
+            _stopping = new CancellationTokenSource();
+            var stopping = _stopping.Token;
+            var projections = _store.Options.AsyncProjections;
+            foreach (var projection in projections)
+            {
+                _wakeups[projection.Name] = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+            }
+            _store.Appended += WakeAll;
+            List<Task> loops = [Task.Run(() => ListenAsync(stopping), CancellationToken.None),
+                .. projections.Select(p => Task.Run(() => RunAsync(p, stopping), CancellationToken.None)),
+                .. _store.Options.InlineProjections.Where(p => p.Tables.Count > 0)
+                    .Select(p => Task.Run(() => KeepInlineAtOwnVersionAsync(p, stopping), CancellationToken.None))];
+            _stopped = WhenStoppedAsync(loops);
         }
-        _stopping = new CancellationTokenSource();
-        var projections = _store.Options.AsyncProjections;
-        foreach (var projection in projections)
-        {
-            _wakeups[projection.Name] = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-        }
-        _store.Appended += WakeAll;
-        _tasks = [Task.Run(() => ListenAsync(_stopping.Token), CancellationToken.None),
-            .. projections.Select(p => Task.Run(() => RunAsync(p, _stopping.Token), CancellationToken.None)),
-            .. _store.Options.InlineProjections.Where(p => p.Tables.Count > 0)
-                .Select(p => Task.Run(() => KeepInlineAtOwnVersionAsync(p, _stopping.Token), CancellationToken.None))];
         return Task.CompletedTask;
     }
 
-    /// <summary>Stops every loop and releases the leader locks; safe to call more than once, even concurrently.</summary>
+    /// <summary>
+    /// Stops every loop and releases the leader locks. Every caller, concurrent or later, waits for the same stop;
+    /// the caller's token gives up the wait, not the stop.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        var stopping = Interlocked.Exchange(ref _stopping, null);
-        if (stopping is null)
+        Task? stopped;
+        lock (_lifecycle)
         {
-            return;
+            stopped = _stopped;
+            if (stopped is null)
+            {
+                return;
+            }
+            _stopping!.Cancel();
         }
-        _store.Appended -= WakeAll;
-        await stopping.CancelAsync();
-        await Task.WhenAll(_tasks).WaitAsync(cancellationToken);
-        stopping.Dispose();
+        await stopped.WaitAsync(cancellationToken);
+    }
+
+    private async Task WhenStoppedAsync(List<Task> loops)
+    {
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        catch (Exception exception)
+        {
+            // Each loop catches what it meets; one that still ends in a fault must not make a stop throw.
+            _logger.LogError(exception, "A projection daemon loop ended with an error.");
+        }
+        finally
+        {
+            _store.Appended -= WakeAll;
+        }
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
@@ -131,7 +160,8 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception exception) when (exception is NpgsqlException or TimeoutException)
+            // Whatever ends the listening, it starts again: without it, commits of other processes wait for the poll.
+            catch (Exception exception)
             {
                 _logger.LogWarning(exception, "Event notification listener lost its connection; polling until it reconnects.");
                 await Delay(_options.PollInterval, stopping);
