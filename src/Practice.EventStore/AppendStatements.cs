@@ -17,6 +17,7 @@ internal sealed class AppendStatements
         _plain = [.. from newStream in new[] { false, true } from single in new[] { false, true } select PlainSql(schema, newStream, single)];
         Careful = $"SELECT new_version, seqs, duplicate FROM {schema}.{Schema.SchemaMigrator.AppendFunction}($1, $2, $3, $4, $5, $6, $7, $8)";
         Check = $"SELECT {schema}.{Schema.SchemaMigrator.CheckFunction}($1, $2, $3, $4)";
+        Unchanged = $"SELECT {schema}.{Schema.SchemaMigrator.UnchangedFunction}($1, $2, $3)";
         Archive = $"UPDATE {schema}.streams SET archived = true, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND {Lock("$3")}";
         Session = SessionSql(schema);
         LockKeyPrefix = $"practice-stream:{schema}:";
@@ -41,6 +42,9 @@ internal sealed class AppendStatements
 
     /// <summary>check_append_v1: $1 tenant, $2 stream, $3 expected version, $4 event ids.</summary>
     public string Check { get; }
+
+    /// <summary>check_unchanged_v1: $1 tenant, $2 stream, $3 the version the session's decision read.</summary>
+    public string Unchanged { get; }
 
     /// <summary>Archives $2 of tenant $1 under its lock key $3, as every writer of a stream holds its lock.</summary>
     public string Archive { get; }

@@ -60,6 +60,7 @@ public sealed class EventSession : IAsyncDisposable
     private readonly List<PendingAppend> _appends = [];
     private readonly List<string> _archives = [];
     private readonly List<(string Sql, object[] Parameters)> _queuedCommands = [];
+    private readonly List<(string StreamId, long Version)> _unchanged = [];
 
     internal EventSession(StreamStore store, string tenantId)
     {
@@ -131,6 +132,23 @@ public sealed class EventSession : IAsyncDisposable
             throw new InvalidOperationException($"Stream '{streamId}' already has an append queued in this session.");
         }
         _appends.Add(new PendingAppend(streamId, streamType, expectedVersion, events));
+    }
+
+    /// <summary>
+    /// Commits the session only if a stream it does not write is still at <paramref name="version"/> (0: still absent):
+    /// a decision that read it (a client's consent, a therapist's hours) is not made on a state that changed meanwhile.
+    /// Its writers wait for this session's commit, as for a stream it appends to; a change is a <see cref="ConcurrencyException"/>
+    /// naming that stream, raised before any sequence number is taken.
+    /// </summary>
+    public void ExpectUnchanged(string streamId, long version)
+    {
+        ValidateStreamId(streamId);
+        ArgumentOutOfRangeException.ThrowIfNegative(version);
+        if (_unchanged.Exists(u => u.StreamId == streamId))
+        {
+            throw new InvalidOperationException($"Stream '{streamId}' is already expected unchanged in this session.");
+        }
+        _unchanged.Add((streamId, version));
     }
 
     /// <summary>Queues archiving a stream: it keeps its events but takes no more. A stream that does not exist fails the session.</summary>
@@ -278,6 +296,7 @@ public sealed class EventSession : IAsyncDisposable
         _appends.Clear();
         _archives.Clear();
         _queuedCommands.Clear();
+        _unchanged.Clear();
         var appended = 0;
         foreach (var result in results)
         {
@@ -313,7 +332,7 @@ public sealed class EventSession : IAsyncDisposable
         }
         var inline = _store.Options.InlineProjections;
         // A declined append or a missing archived stream must take the session's other writes back with it.
-        var needsTransaction = inline.Count > 0 || _appends.Count + _archives.Count + _queuedCommands.Count > 1;
+        var needsTransaction = inline.Count > 0 || _unchanged.Count > 0 || _appends.Count + _archives.Count + _queuedCommands.Count > 1;
         await using var connection = needsTransaction ? await _store.DataSource.OpenConnectionAsync(cancellationToken) : null;
         await using var transaction = connection is null ? null : await connection.BeginTransactionAsync(cancellationToken);
         // A lone write borrows a pooled connection for exactly its one round trip. Its batch is still one
@@ -327,10 +346,15 @@ public sealed class EventSession : IAsyncDisposable
         }
         // A lone plain append locks its stream within its own statement, and a lone archive within its own;
         // several writes take all their locks first, in one order, so sessions cannot deadlock on them.
-        var locksFirst = (careful && _appends.Count > 0) || _appends.Count + _archives.Count > 1;
+        var locksFirst = (careful && _appends.Count > 0) || _unchanged.Count > 0 || _appends.Count + _archives.Count > 1;
         if (locksFirst)
         {
             batch.BatchCommands.Add(LockStreamsCommand());
+        }
+        // Under the locks and before any write, so that a changed stream takes no sequence number either.
+        foreach (var (streamId, version) in _unchanged)
+        {
+            batch.BatchCommands.Add(UnchangedCommand(streamId, version));
         }
         var checks = careful && severalStreams ? _appends.Count : 0;
         if (!careful && severalStreams)
@@ -375,6 +399,7 @@ public sealed class EventSession : IAsyncDisposable
 
         var results = new List<AppendResult>(_appends.Count);
         var checksPassed = 0;
+        var unchangedPassed = 0;
         var declined = false;
         try
         {
@@ -386,6 +411,12 @@ public sealed class EventSession : IAsyncDisposable
                 }
                 if (locksFirst)
                 {
+                    await reader.NextResultAsync(cancellationToken);
+                }
+                // Each check that returns lets the reader on to the next command; the one that raises stops it there.
+                while (unchangedPassed < _unchanged.Count)
+                {
+                    unchangedPassed++;
                     await reader.NextResultAsync(cancellationToken);
                 }
                 if (!careful && severalStreams)
@@ -481,6 +512,11 @@ public sealed class EventSession : IAsyncDisposable
         {
             // Results arrive in order, so the failing append is the first one not yet checked, or else the first
             // without a result. (PostgresException.BatchCommand is not set here: it named the first append every time.)
+            if (exception.SqlState == "PX409" && unchangedPassed < _unchanged.Count)
+            {
+                var (streamId, version) = _unchanged[unchangedPassed];
+                throw Conflict(streamId, version, exception);
+            }
             var failed = _appends[Math.Min(checksPassed < checks ? checksPassed : results.Count, _appends.Count - 1)];
             throw exception.SqlState switch
             {
@@ -514,11 +550,13 @@ public sealed class EventSession : IAsyncDisposable
         return true;
     }
 
-    private ConcurrencyException Conflict(PendingAppend failed, PostgresException exception)
+    private static ConcurrencyException Conflict(PendingAppend failed, PostgresException exception) => Conflict(failed.StreamId, failed.ExpectedVersion, exception);
+
+    private static ConcurrencyException Conflict(string streamId, long expectedVersion, PostgresException exception)
     {
         StoreInstrumentation.ConcurrencyConflicts.Add(1);
         var actual = long.TryParse(exception.MessageText, System.Globalization.CultureInfo.InvariantCulture, out var version) ? version : -1;
-        return new ConcurrencyException(failed.StreamId, failed.ExpectedVersion, actual);
+        return new ConcurrencyException(streamId, expectedVersion, actual);
     }
 
     /// <summary>
@@ -531,7 +569,7 @@ public sealed class EventSession : IAsyncDisposable
     /// </summary>
     private NpgsqlBatchCommand LockStreamsCommand()
     {
-        var streams = _appends.Select(a => a.StreamId).Union(_archives, StringComparer.Ordinal).ToList();
+        var streams = _appends.Select(a => a.StreamId).Union(_archives, StringComparer.Ordinal).Union(_unchanged.Select(u => u.StreamId), StringComparer.Ordinal).ToList();
         if (streams.Count == 1)
         {
             var single = new NpgsqlBatchCommand(AppendStatements.LockOne);
@@ -594,6 +632,15 @@ public sealed class EventSession : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = append.StreamId, NpgsqlDbType = NpgsqlDbType.Text });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = append.ExpectedVersion, NpgsqlDbType = NpgsqlDbType.Bigint });
         command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = [.. append.Events.Select(e => e.Id)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        return command;
+    }
+
+    private NpgsqlBatchCommand UnchangedCommand(string streamId, long version)
+    {
+        var command = new NpgsqlBatchCommand(_store.Statements.Unchanged);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TenantId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = streamId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = version, NpgsqlDbType = NpgsqlDbType.Bigint });
         return command;
     }
 
@@ -682,6 +729,7 @@ public sealed class EventSession : IAsyncDisposable
         _appends.Clear();
         _archives.Clear();
         _queuedCommands.Clear();
+        _unchanged.Clear();
         return ValueTask.CompletedTask;
     }
 

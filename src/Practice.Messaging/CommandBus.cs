@@ -147,15 +147,21 @@ public sealed class CommandBus(StreamStore store, CommandRegistry registry)
         IEnumerable<StreamEvents> targets = decision.IsMultiStream
             ? decision.Streams
             : decision.Events.Count == 0 ? [] : [ToOwnStream(registration, command, decision)];
-        var appending = false;
+        var written = new HashSet<string>(StringComparer.Ordinal);
         foreach (var target in targets)
         {
             session.Append(target.StreamId, target.StreamType, context.VersionOf(target.StreamId),
                 target.Events.Select(e => new NewEvent(Guid.CreateVersion7(), e)));
-            appending = true;
+            written.Add(target.StreamId);
         }
-        if (appending)
+        if (written.Count > 0)
         {
+            // Every stream the decision read holds at its version too, not only those written: consent withdrawn, or
+            // working hours changed, while the decision was made is a lost race, decided again on the new state.
+            foreach (var (streamId, version) in context.ReadVersions.Where(read => !written.Contains(read.Key)))
+            {
+                session.ExpectUnchanged(streamId, version);
+            }
             IdempotencyScope.RecordCommit(session, store.Schema);
             onAppend?.Invoke(session);
         }

@@ -4,8 +4,9 @@ using Practice.EventStore;
 namespace Practice.Messaging;
 
 /// <summary>
-/// What a handler sees while deciding: it loads the streams it needs, and every append to a loaded
-/// stream expects exactly the version the decision was made on.
+/// What a handler sees while deciding: it loads the streams it needs, and the decision commits only if every
+/// loaded stream is still at the version it was made on: an append to one expects that version, and one only
+/// read is expected unchanged.
 /// </summary>
 public sealed class CommandContext
 {

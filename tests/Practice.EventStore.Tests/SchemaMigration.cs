@@ -76,6 +76,7 @@ public sealed class SchemaMigration(SchemaMigrationFixture fixture) : IClassFixt
             [
                 "append_events_v1|06F38A8E09FDEF5D7BD9590D63A1156799C16B57C348933ECC65BF21044E209B",
                 "check_append_v1|5001F254F294ACE30EAA41E702404DAA2CDB2FFA0AC7BDA90A29453A29100D91",
+                "check_unchanged_v1|84B9AA50EC6C0CC5066BCDDE6E087C64BFE76713A98A133AFFA8DB75AEA1EBCC",
             ],
             functions);
     }

@@ -18,6 +18,9 @@ internal static class SchemaMigrator
     /// <summary>What the careful append would refuse, checked for each stream of a session before any is written.</summary>
     public const string CheckFunction = "check_append_v1";
 
+    /// <summary>That a stream a session read but does not write is still at the version its decision read.</summary>
+    public const string UnchangedFunction = "check_unchanged_v1";
+
     private static readonly (int Version, string Sql)[] Steps =
     [
         (1, """
@@ -179,6 +182,25 @@ internal static class SchemaMigrator
                     RAISE EXCEPTION USING ERRCODE = 'PX410', MESSAGE = 'archived';
                 END IF;
                 RETURN false;
+            END
+            $fn$;
+            """),
+        (UnchangedFunction, """
+            -- A stream that a session's decision read and does not write: still at that version (0: still absent), or
+            -- PX409 with the actual version, as check_append raises. Archiving changes no version, and reading an
+            -- archived stream is allowed, so it is not refused here. The caller holds the stream's advisory lock.
+            CREATE FUNCTION {s}.check_unchanged_v1(p_tenant text, p_stream text, p_expected bigint)
+            RETURNS void
+            LANGUAGE plpgsql
+            SET enable_seqscan = off
+            AS $fn$
+            DECLARE
+                v_current bigint;
+            BEGIN
+                SELECT s.version INTO v_current FROM {s}.streams s WHERE s.tenant_id = p_tenant AND s.id = p_stream;
+                IF coalesce(v_current, 0) <> p_expected THEN
+                    RAISE EXCEPTION USING ERRCODE = 'PX409', MESSAGE = coalesce(v_current, 0)::text;
+                END IF;
             END
             $fn$;
             """),

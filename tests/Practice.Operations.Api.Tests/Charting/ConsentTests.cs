@@ -101,6 +101,34 @@ public sealed class ConsentTests(OperationsApi api) : IClassFixture<OperationsAp
         Assert.Equal(before, await api.CountEventsAsync());
     }
 
+    // Charting reads the client's consent but writes the session: a withdrawal committed between the two must not
+    // let a trigger point in after it.
+    [Fact]
+    public async Task No_trigger_point_is_recorded_after_a_withdrawal_that_raced_it()
+    {
+        var session = await api.StartSessionAsync();
+        using var gate = new SemaphoreSlim(0);
+        async Task<HttpResponseMessage> After(Func<Task<HttpResponseMessage>> send)
+        {
+            await gate.WaitAsync();
+            return await send();
+        }
+        var charting = Enumerable.Range(0, 24).Select(i => Task.Run(() => After(() => session.Therapist.PostJsonAsync(session.Url("/trigger-points"),
+            new { muscle = $"Muscle {i}", side = "left", activity = "active", tautBand = true, localTwitchResponse = false, referredPainRegion = "Temple" })))).ToList();
+        var withdrawal = Task.Run(() => After(() => session.Therapist.PostJsonAsync($"/api/clients/{session.Clinic.ClientId}/consents/treatment/withdraw")));
+        gate.Release(25);
+
+        await withdrawal.ShouldBe(HttpStatusCode.OK);
+        var answers = await Task.WhenAll(charting);
+        Assert.All(answers, answer => Assert.Contains(answer.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.UnprocessableEntity, HttpStatusCode.Conflict }));
+
+        var order = await api.EventTypesInCommitOrderAsync(session.Tenant);
+        var withdrawn = order.IndexOf("consent-withdrawn");
+        Assert.True(withdrawn >= 0);
+        Assert.DoesNotContain("trigger-point-found", order.Skip(withdrawn));
+        Assert.Equal(answers.Count(a => a.StatusCode == HttpStatusCode.OK), order.Count(type => type == "trigger-point-found"));
+    }
+
     [Fact]
     public async Task A_client_a_day_short_of_18_by_the_clock_needs_a_guardian_to_consent()
     {

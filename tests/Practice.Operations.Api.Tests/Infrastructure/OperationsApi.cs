@@ -73,6 +73,20 @@ public sealed class OperationsApi : WebApplicationFactory<Program>, IAsyncLifeti
     }
 
     /// <summary>Waits until the async views include everything committed so far.</summary>
+    /// <summary>The tenant's event types in the order their transactions committed, as async readers see them.</summary>
+    public async Task<List<string>> EventTypesInCommitOrderAsync(string tenantId)
+    {
+        await using var command = Store.DataSource.CreateCommand($"SELECT type FROM {Schema}.events WHERE tenant_id = $1 ORDER BY tx, seq");
+        command.Parameters.Add(new Npgsql.NpgsqlParameter { Value = tenantId });
+        var types = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            types.Add(reader.GetString(0));
+        }
+        return types;
+    }
+
     public Task WaitForViewsAsync() => Store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(15));
 
     /// <summary>Counts every event in this test class's schema: "nothing appended" is checked with it.</summary>
