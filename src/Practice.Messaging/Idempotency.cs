@@ -226,7 +226,8 @@ public sealed class IdempotencyMiddleware(RequestDelegate next, StreamStore stor
                 ON CONFLICT (tenant_id, key) DO UPDATE SET request_hash = excluded.request_hash, created_at = now(), owner = excluded.owner,
                                                            location = NULL, etag = NULL, status_code = NULL, content_type = NULL,
                                                            response = NULL, committed_at = NULL
-                 WHERE (k.status_code IS NULL AND k.committed_at IS NULL AND k.created_at < now() - $4) OR k.created_at < now() - $6
+                 WHERE (k.status_code IS NULL AND k.committed_at IS NULL AND k.created_at < now() - $4 AND k.request_hash = excluded.request_hash)
+                    OR k.created_at < now() - $6
                 RETURNING 1)
             SELECT true, NULL, NULL, NULL, NULL, NULL, NULL, false, false FROM taken
             UNION ALL

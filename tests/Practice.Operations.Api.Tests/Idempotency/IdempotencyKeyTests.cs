@@ -195,6 +195,21 @@ public sealed class IdempotencyKeyTests(OperationsApi api) : IClassFixture<Opera
         Assert.True(await api.CountEventsAsync() > registered);
     }
 
+    // Taking an abandoned reservation over is for the retry of that request, not for another request under its key.
+    [Fact]
+    public async Task An_abandoned_reservation_is_not_taken_over_by_another_body_under_its_key()
+    {
+        var (tenant, frontDesk, key, body) = NewRegistration();
+        await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
+        await LoseTheAnswerAsync(tenant, key, TimeSpan.FromMinutes(3), committed: false);
+        var before = await api.CountEventsAsync();
+
+        await PostWithKeyAsync(frontDesk, key, ClinicArrangement.ClientRequest(name: "Someone Else"), "/api/clients").ShouldBeProblem(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Equal(before, await api.CountEventsAsync());
+        await PostWithKeyAsync(frontDesk, key, body, "/api/clients").ShouldBe(HttpStatusCode.Created);
+    }
+
     [Fact]
     public async Task A_request_taken_over_by_a_retry_after_it_ran_too_long_does_not_commit_beside_the_retry()
     {
