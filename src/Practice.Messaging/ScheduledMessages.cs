@@ -76,10 +76,16 @@ public sealed class ScheduledMessageRunner(CommandBus bus, IReadOnlyDictionary<s
         var schema = bus.Store.Schema;
         string? error;
         var failed = false;
+        if (factories.GetValueOrDefault(message.Type) is not { } factory)
+        {
+            // A type this runner does not know is a newer release's (a rolling deploy): left for a runner that knows it,
+            // without costing one of its attempts.
+            logger.LogWarning("Scheduled message {Id} is of type {Type}, which this process has no command for; leaving it to another.", message.Id, message.Type);
+            await ReleaseAsync(message, owner, cancellationToken);
+            return;
+        }
         try
         {
-            var factory = factories.GetValueOrDefault(message.Type)
-                ?? throw new InvalidOperationException($"No command is registered for scheduled message type '{message.Type}'.");
             using var payload = JsonDocument.Parse(message.Payload);
             var now = clock.GetUtcNow();
             var result = await bus.SendAsync(message.Tenant, "scheduler", factory(payload.RootElement, now),
@@ -125,7 +131,24 @@ public sealed class ScheduledMessageRunner(CommandBus bus, IReadOnlyDictionary<s
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>A refusal by the domain is an answer (done); a failure is retried with backoff, then given up and kept for inspection.</summary>
+    /// <summary>Lets go of a claimed message untouched, due again after the lease, so that other runners see it first.</summary>
+    private async Task ReleaseAsync(DueMessage message, Guid owner, CancellationToken cancellationToken)
+    {
+        await using var command = bus.Store.DataSource.CreateCommand($"""
+            UPDATE {bus.Store.Schema}.scheduled_messages
+               SET claimed_by = NULL, claimed_until = NULL, due_at = greatest(due_at, $3)
+             WHERE id = $1 AND claimed_by = $2 AND done_at IS NULL
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = message.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = owner });
+        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() + Lease });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A refusal by the domain is an answer (done); a failure is retried after 30 s, 2, 8 and 32 minutes, long enough
+    /// to outlast a short outage, then given up and kept for inspection.
+    /// </summary>
     private async Task CompleteAsync(DueMessage message, Guid owner, string? error, bool retry, bool givingUp, CancellationToken cancellationToken)
     {
         await using var command = bus.Store.DataSource.CreateCommand($"""
@@ -133,7 +156,7 @@ public sealed class ScheduledMessageRunner(CommandBus bus, IReadOnlyDictionary<s
                SET attempts = $2, last_error = $3, claimed_by = NULL, claimed_until = NULL,
                    done_at = CASE WHEN $4 THEN NULL ELSE $5 END,
                    given_up_at = CASE WHEN $7 THEN $5 END,
-                   due_at = CASE WHEN $4 THEN $5 + make_interval(secs => power(2, $2)) ELSE due_at END
+                   due_at = CASE WHEN $4 THEN $5 + make_interval(secs => 30 * power(4, $2 - 1)) ELSE due_at END
              WHERE id = $1 AND claimed_by = $6 AND done_at IS NULL
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = message.Id });

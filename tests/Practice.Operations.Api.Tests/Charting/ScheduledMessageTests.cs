@@ -77,6 +77,23 @@ public sealed class ScheduledMessageTests(OperationsApi api) : IClassFixture<Ope
         Assert.Equal((1, (string?)null, true), (ran.Attempts, ran.Error, ran.Done));
     }
 
+    // In a rolling deploy, a newer release schedules a type the older runners do not know yet.
+    [Fact]
+    public async Task A_message_of_a_type_this_runner_does_not_know_is_left_for_another_without_costing_an_attempt()
+    {
+        var tenant = $"newer-type-{Guid.NewGuid():N}";
+        var unknown = await ScheduleAsync(tenant, "from-a-newer-release", api.Clock.GetUtcNow().AddHours(1));
+
+        for (var run = 1; run <= ScheduledMessageRunner.MaxAttempts + 1; run++)
+        {
+            await Runner(TimeSpan.FromHours(run)).RunDueAsync();
+        }
+
+        var left = await MessageAsync(unknown);
+        Assert.Equal((0, (string?)null, false), (left.Attempts, left.Error, left.Done));
+        Assert.Equal(0, await ScheduledMessageRunner.CountGivenUpAsync(api.Store.DataSource, api.Schema, tenant));
+    }
+
     [Fact]
     public async Task A_message_that_keeps_failing_is_given_up_after_five_attempts_and_counted()
     {
@@ -86,7 +103,7 @@ public sealed class ScheduledMessageTests(OperationsApi api) : IClassFixture<Ope
         for (var attempt = 1; attempt <= ScheduledMessageRunner.MaxAttempts; attempt++)
         {
             Assert.Equal(0, await ScheduledMessageRunner.CountGivenUpAsync(api.Store.DataSource, api.Schema, tenant));
-            // Each retry waits longer (2^n s); an hour later is past every one of them.
+            // Each retry waits longer (30 s, then 2, 8 and 32 minutes); an hour later is past every one of them.
             await Runner(TimeSpan.FromHours(attempt)).RunDueAsync();
         }
 
