@@ -59,6 +59,14 @@ internal sealed class AppendStatements
 
     public const string LockOne = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
+    /// <summary>
+    /// The locks of a session that also reads streams it does not write: those are held shared, so that sessions which
+    /// only read one (every booking reads its location) do not queue behind each other, while its writers wait.
+    /// </summary>
+    public const string LockMixed =
+        "SELECT CASE WHEN u.shared THEN pg_advisory_xact_lock_shared(hashtextextended(u.key, 0)) ELSE pg_advisory_xact_lock(hashtextextended(u.key, 0)) END "
+        + "FROM unnest($1::text[], $2::boolean[]) WITH ORDINALITY AS u(key, shared, ord) ORDER BY u.ord";
+
     public const string LockMany =
         "SELECT pg_advisory_xact_lock(hashtextextended(u.key, 0)) FROM unnest($1::text[]) WITH ORDINALITY AS u(key, ord) ORDER BY u.ord";
 

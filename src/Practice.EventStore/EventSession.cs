@@ -127,9 +127,9 @@ public sealed class EventSession : IAsyncDisposable
         {
             throw new ArgumentException("An append needs at least one event.", nameof(events));
         }
-        if (_appends.Exists(a => a.StreamId == streamId))
+        if (_appends.Exists(a => a.StreamId == streamId) || _unchanged.Exists(u => u.StreamId == streamId))
         {
-            throw new InvalidOperationException($"Stream '{streamId}' already has an append queued in this session.");
+            throw new InvalidOperationException($"Stream '{streamId}' already has an append queued, or is expected unchanged, in this session.");
         }
         _appends.Add(new PendingAppend(streamId, streamType, expectedVersion, events));
     }
@@ -144,9 +144,9 @@ public sealed class EventSession : IAsyncDisposable
     {
         ValidateStreamId(streamId);
         ArgumentOutOfRangeException.ThrowIfNegative(version);
-        if (_unchanged.Exists(u => u.StreamId == streamId))
+        if (_unchanged.Exists(u => u.StreamId == streamId) || _appends.Exists(a => a.StreamId == streamId) || _archives.Contains(streamId))
         {
-            throw new InvalidOperationException($"Stream '{streamId}' is already expected unchanged in this session.");
+            throw new InvalidOperationException($"Stream '{streamId}' is already written or expected unchanged in this session; an append's expected version is its check.");
         }
         _unchanged.Add((streamId, version));
     }
@@ -569,7 +569,18 @@ public sealed class EventSession : IAsyncDisposable
     /// </summary>
     private NpgsqlBatchCommand LockStreamsCommand()
     {
-        var streams = _appends.Select(a => a.StreamId).Union(_archives, StringComparer.Ordinal).Union(_unchanged.Select(u => u.StreamId), StringComparer.Ordinal).ToList();
+        var streams = _appends.Select(a => a.StreamId).Union(_archives, StringComparer.Ordinal).ToList();
+        if (_unchanged.Count > 0)
+        {
+            // One sorted order over written and read streams alike, each in its own mode: still no deadlock.
+            var locks = streams.Select(id => (Key: LockKey(id), Shared: false))
+                .Concat(_unchanged.Select(u => (Key: LockKey(u.StreamId), Shared: true)))
+                .OrderBy(l => l.Key, StringComparer.Ordinal).ToList();
+            var mixed = new NpgsqlBatchCommand(AppendStatements.LockMixed);
+            mixed.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. locks.Select(l => l.Key)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+            mixed.Parameters.Add(new NpgsqlParameter<bool[]> { TypedValue = [.. locks.Select(l => l.Shared)], NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Boolean });
+            return mixed;
+        }
         if (streams.Count == 1)
         {
             var single = new NpgsqlBatchCommand(AppendStatements.LockOne);

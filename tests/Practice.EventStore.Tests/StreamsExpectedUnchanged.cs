@@ -63,6 +63,52 @@ public sealed class StreamsExpectedUnchanged(TestEventsFixture fixture) : IClass
         Assert.Null(await session.FetchStreamInfoAsync("written-at-any"));
     }
 
+    // Every booking reads its location: sessions that only read a stream must not queue behind each other, while
+    // a writer of it waits for them.
+    [Fact]
+    public async Task Readers_of_a_stream_share_its_lock_and_its_writers_wait_for_them()
+    {
+        await Accounts.StartAsync(_store, "shared-location", 1);
+        await using var reader = new Npgsql.NpgsqlConnection(Practice.Testing.TestDatabase.ConnectionString);
+        await reader.OpenAsync();
+        await using var readerTransaction = await reader.BeginTransactionAsync();
+        await using (var hold = new Npgsql.NpgsqlCommand("SELECT pg_advisory_xact_lock_shared(hashtextextended($1, 0))", reader, readerTransaction))
+        {
+            // What a session that expects the stream unchanged holds while it commits.
+            hold.Parameters.AddWithValue($"practice-stream:{fixture.Schema}:tenant-a:shared-location");
+            await hold.ExecuteNonQueryAsync();
+        }
+
+        await using (var alsoReading = _store.OpenSession("tenant-a"))
+        {
+            alsoReading.StartStream("booked-at-the-location", "account", new Opened("Eve"));
+            alsoReading.ExpectUnchanged("shared-location", 1);
+            await alsoReading.SaveChangesAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        var writing = Accounts.StartAsync(_store, "another-location", 1).ContinueWith(async _ =>
+        {
+            await using var writer = _store.OpenSession("tenant-a");
+            writer.Append("shared-location", "account", 1, new Deposited(1m));
+            await writer.SaveChangesAsync();
+        }, TaskScheduler.Default).Unwrap();
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        Assert.False(writing.IsCompleted, "the writer went ahead of a reader still holding the stream");
+
+        await readerTransaction.CommitAsync();
+        await writing.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task A_stream_cannot_be_both_written_and_expected_unchanged_in_one_session()
+    {
+        await using var session = _store.OpenSession("tenant-a");
+        session.StartStream("written-here", "account", new Opened("Fay"));
+
+        Assert.Throws<InvalidOperationException>(() => session.ExpectUnchanged("written-here", 0));
+        session.ExpectUnchanged("read-here", 0);
+        Assert.Throws<InvalidOperationException>(() => session.Append("read-here", "account", 0, new Opened("Gus")));
+    }
+
     private Task<long> LastSequenceAsync() => Db.ScalarAsync<long>($"SELECT max(seq) FROM {fixture.Schema}.events");
 
     private async Task<long> NextSequenceAsync()
