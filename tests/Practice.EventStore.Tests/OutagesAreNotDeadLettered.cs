@@ -60,6 +60,9 @@ public sealed class FailingOnDemandProjection(string name) : IProjection
     /// <summary>While set, every event fails with the database's missing-table error wrapped in the projection's own.</summary>
     public volatile bool WrapsAnOutage;
 
+    /// <summary>While set, every event's statement runs into a lock_timeout, as behind a migration holding the table.</summary>
+    public volatile bool TimesOutOnALock;
+
     public string Name => _log.Name;
 
     public IReadOnlyList<ProjectionTable> Tables => _log.Tables;
@@ -72,6 +75,11 @@ public sealed class FailingOnDemandProjection(string name) : IProjection
         {
             throw new InvalidOperationException("The log could not be written.",
                 new Npgsql.PostgresException("relation does not exist", "ERROR", "ERROR", Npgsql.PostgresErrorCodes.UndefinedTable));
+        }
+        if (TimesOutOnALock)
+        {
+            await using var locked = context.CreateCommand("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = 'canceling statement due to lock timeout'; END $$");
+            await locked.ExecuteNonQueryAsync(cancellationToken);
         }
         if (events.Any(e => e.Data is Deposited { Amount: PoisonAmount }))
         {
@@ -119,28 +127,32 @@ public sealed class FailuresTheDaemonTellsApart(FailuresTheDaemonTellsApartFixtu
         Assert.Equal(15, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, "stream_id = 'account-with-a-poison-deposit'"));
     }
 
-    // A projection is free to wrap what the database told it; every event would fail alike, so none is dead-lettered.
-    [Fact]
-    public async Task A_wrapped_outage_holds_the_backlog_back_instead_of_dead_lettering_it()
+    // A projection is free to wrap what the database told it, and a lock_timeout behind a migration fails every
+    // event alike: none is dead-lettered.
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_wrapped_outage_or_a_lock_timeout_holds_the_backlog_back_instead_of_dead_lettering_it(bool wrapped)
     {
         await using var daemon = _store.CreateDaemon(Fast);
         await daemon.StartAsync();
         var lettersBefore = (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count;
-        fixture.Projection.WrapsAnOutage = true;
+        var stream = $"account-during-an-outage-{wrapped}";
+        (wrapped ? ref fixture.Projection.WrapsAnOutage : ref fixture.Projection.TimesOutOnALock) = true;
         try
         {
-            await Accounts.StartAsync(_store, "account-during-a-wrapped-outage", 4);
+            await Accounts.StartAsync(_store, stream, 4);
             // Long enough for the daemon to have retried, and dead-lettered, every event several times over.
             await Task.Delay(TimeSpan.FromSeconds(1));
             Assert.Equal(lettersBefore, (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count);
         }
         finally
         {
-            fixture.Projection.WrapsAnOutage = false;
+            (fixture.Projection.WrapsAnOutage, fixture.Projection.TimesOutOnALock) = (false, false);
         }
 
         await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(4, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, "stream_id = 'account-during-a-wrapped-outage'"));
+        Assert.Equal(4, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
         Assert.Equal(lettersBefore, (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count);
     }
 }

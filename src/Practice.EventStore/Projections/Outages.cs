@@ -13,14 +13,15 @@ namespace Practice.EventStore.Projections;
 internal static class Outages
 {
     /// <remarks>
-    /// SQLSTATEs by name rather than Npgsql's IsTransient, which also counts object-state errors (55000, 55006, 55P03)
-    /// that one event's statement can raise on every try; a projection that wraps the database's error is looked through.
+    /// SQLSTATEs by name rather than Npgsql's IsTransient, which also counts object-state errors (55000, 55006) that one
+    /// event's statement can raise on every try. A lock_timeout (55P03) is the database's: a migration or a VACUUM FULL
+    /// holding a read-model table fails every event alike. A projection that wraps the database's error is looked through.
     /// </remarks>
     public static bool IsOutage(Exception exception, bool oneEvent) => Causes(exception).Any(cause => cause switch
     {
         PostgresException postgres => postgres.SqlState[..2] is "08" or "53" or "58"
             || postgres.SqlState.StartsWith("57P", StringComparison.Ordinal)
-            || postgres.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected
+            || postgres.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable
                 or PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.UndefinedTable
                 or PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.DataCorrupted or PostgresErrorCodes.IndexCorrupted,
         // Not from the server: the connection failed or timed out. (A misuse such as a command run while a reader
