@@ -98,15 +98,17 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
         Task? stopped;
+        CancellationTokenSource? stopping;
         lock (_lifecycle)
         {
-            stopped = _stopped;
-            if (stopped is null)
-            {
-                return;
-            }
-            _stopping!.Cancel();
+            (stopped, stopping) = (_stopped, _stopping);
         }
+        if (stopped is null || stopping is null)
+        {
+            return;
+        }
+        // Outside the lock: cancelling runs the loops' callbacks, which must not hold up a concurrent stop or start.
+        await stopping.CancelAsync().WaitAsync(cancellationToken);
         await stopped.WaitAsync(cancellationToken);
     }
 
