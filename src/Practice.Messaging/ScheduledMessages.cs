@@ -131,17 +131,20 @@ public sealed class ScheduledMessageRunner(CommandBus bus, IReadOnlyDictionary<s
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
-    /// <summary>Lets go of a claimed message untouched, due again after the lease, so that other runners see it first.</summary>
+    /// <summary>
+    /// Lets go of a claimed message without an attempt, keeping its due time; its lease runs on, so another runner
+    /// (of the release that knows the type) takes it once the lease ends. Why is kept as its last error.
+    /// </summary>
     private async Task ReleaseAsync(DueMessage message, Guid owner, CancellationToken cancellationToken)
     {
         await using var command = bus.Store.DataSource.CreateCommand($"""
             UPDATE {bus.Store.Schema}.scheduled_messages
-               SET claimed_by = NULL, claimed_until = NULL, due_at = greatest(due_at, $3)
+               SET claimed_by = NULL, last_error = $3
              WHERE id = $1 AND claimed_by = $2 AND done_at IS NULL
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = message.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = owner });
-        command.Parameters.Add(new NpgsqlParameter { Value = clock.GetUtcNow() + Lease });
+        command.Parameters.Add(new NpgsqlParameter { Value = $"No command for scheduled message type '{message.Type}' in this release." });
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
