@@ -177,7 +177,7 @@ public sealed class ProjectionVersions : IAsyncLifetime
             await Accounts.StartAsync(oldCode, "before-the-upgrade", 300);
         }
         // The first rebuild is held until the other process, which has read the old version too, waits for its lock.
-        var shared = new RebuildCountingProjection(new VersionedLogProjection(2))
+        var shared = new ApplyCountingProjection(new VersionedLogProjection(2))
         {
             HoldFirstRebuild = () => Eventually.HoldsAsync(async () => await Db.ScalarAsync<long>("""
                 SELECT count(*) FROM pg_locks
@@ -277,45 +277,6 @@ public sealed class ProjectionVersions : IAsyncLifetime
             await newCode.WaitForNonStaleProjectionsAsync(Timeout);
         }
         Assert.Equal(["2|10"], await WrittenByAsync());
-    }
-}
-
-/// <summary>Counts the events a projection applies into a rebuild's fresh tables, across every store that shares it.</summary>
-internal sealed class RebuildCountingProjection(IProjection inner) : IProjection
-{
-    private int _rebuilt;
-    private int _held;
-
-    public int EventsRebuilt => Volatile.Read(ref _rebuilt);
-
-    /// <summary>Awaited before the first batch of the first rebuild is applied: holds that rebuild while the test looks on.</summary>
-    public Func<Task>? HoldFirstRebuild { get; init; }
-
-    public string Name => inner.Name;
-
-    public int Version => inner.Version;
-
-    public IReadOnlyList<ProjectionTable> Tables => inner.Tables;
-
-    public IReadOnlySet<string> EventTypes => inner.EventTypes;
-
-    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
-    {
-        if (context.Table(Name) == $"{context.Schema}.{Name}")
-        {
-            return inner.ApplyAsync(context, events, cancellationToken);
-        }
-        return RebuildAsync(context, events, cancellationToken);
-    }
-
-    private async Task RebuildAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
-    {
-        if (HoldFirstRebuild is { } hold && Interlocked.Exchange(ref _held, 1) == 0)
-        {
-            await hold();
-        }
-        Interlocked.Add(ref _rebuilt, events.Count);
-        await inner.ApplyAsync(context, events, cancellationToken);
     }
 }
 

@@ -38,7 +38,7 @@ public sealed class SessionsOfSeveralStreams(TestEventsFixture fixture) : IClass
         await using var session = _store.OpenSession("tenant-a");
         session.StartStream("stale-last", "account", new Opened("Di"), new Deposited(1m));
         await session.SaveChangesAsync();
-        var before = await LastSequenceAsync();
+        var before = await Accounts.LastSequenceAsync(fixture.Schema);
 
         session.StartStream("fresh-first", "account", new Opened("Ed"));
         session.Append("fresh-second", "account", ExpectedVersion.New, new Opened("Flo"), new Deposited(2m));
@@ -48,7 +48,7 @@ public sealed class SessionsOfSeveralStreams(TestEventsFixture fixture) : IClass
         Assert.Equal(("stale-last", 1L, 2L), (conflict.StreamId, conflict.ExpectedVersion, conflict.ActualVersion));
         Assert.Null(await session.FetchStreamInfoAsync("fresh-first"));
         Assert.Null(await session.FetchStreamInfoAsync("fresh-second"));
-        Assert.Equal(before + 1, await NextSequenceAsync());
+        Assert.Equal(before + 1, await Accounts.NextSequenceAsync(_store));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class SessionsOfSeveralStreams(TestEventsFixture fixture) : IClass
         await session.SaveChangesAsync();
         session.ArchiveStream("archived-one");
         await session.SaveChangesAsync();
-        var before = await LastSequenceAsync();
+        var before = await Accounts.LastSequenceAsync(fixture.Schema);
 
         session.StartStream("beside-archived", "account", new Opened("Hal"));
         session.Append("archived-one", "account", 1, new Deposited(1m));
@@ -67,7 +67,7 @@ public sealed class SessionsOfSeveralStreams(TestEventsFixture fixture) : IClass
 
         Assert.Equal("archived-one", refused.StreamId);
         Assert.Null(await session.FetchStreamInfoAsync("beside-archived"));
-        Assert.Equal(before + 1, await NextSequenceAsync());
+        Assert.Equal(before + 1, await Accounts.NextSequenceAsync(_store));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class SessionsOfSeveralStreams(TestEventsFixture fixture) : IClass
         session.Append("resent-a", "account", ExpectedVersion.New, events[0]);
         session.Append("resent-b", "account", ExpectedVersion.New, events[1]);
         await session.SaveChangesAsync();
-        var before = await LastSequenceAsync();
+        var before = await Accounts.LastSequenceAsync(fixture.Schema);
 
         session.Append("resent-a", "account", ExpectedVersion.New, events[0]);
         session.Append("resent-b", "account", ExpectedVersion.New, events[1]);
@@ -87,16 +87,6 @@ public sealed class SessionsOfSeveralStreams(TestEventsFixture fixture) : IClass
         Assert.All(resent, result => Assert.True(result.WasDuplicate));
         Assert.Equal([1L, 1L], resent.Select(r => r.Version));
         Assert.Single(await session.FetchStreamAsync("resent-a"));
-        Assert.Equal(before + 1, await NextSequenceAsync());
-    }
-
-    private Task<long> LastSequenceAsync() => Db.ScalarAsync<long>($"SELECT max(seq) FROM {fixture.Schema}.events");
-
-    /// <summary>The sequence number the next append gets: one past the last, unless something took numbers in between.</summary>
-    private async Task<long> NextSequenceAsync()
-    {
-        await using var session = _store.OpenSession("tenant-a");
-        session.StartStream($"probe-{Guid.CreateVersion7()}", "probe", new Opened("probe"));
-        return Assert.Single((await session.SaveChangesAsync()).Single().Events).Sequence;
+        Assert.Equal(before + 1, await Accounts.NextSequenceAsync(_store));
     }
 }

@@ -18,13 +18,13 @@ public sealed class StreamsExpectedUnchanged(TestEventsFixture fixture) : IClass
             other.Append("read-consent", "account", 2, new Deposited(9m));
             await other.SaveChangesAsync();
         }
-        var lastBefore = await LastSequenceAsync();
+        var lastBefore = await Accounts.LastSequenceAsync(fixture.Schema);
 
         var conflict = await Assert.ThrowsAsync<ConcurrencyException>(() => session.SaveChangesAsync());
 
         Assert.Equal(("read-consent", 2L, 3L), (conflict.StreamId, conflict.ExpectedVersion, conflict.ActualVersion));
         Assert.Null(await session.FetchStreamInfoAsync("decided-on-it"));
-        Assert.Equal(lastBefore + 1, await NextSequenceAsync());
+        Assert.Equal(lastBefore + 1, await Accounts.NextSequenceAsync(_store));
     }
 
     [Fact]
@@ -107,14 +107,5 @@ public sealed class StreamsExpectedUnchanged(TestEventsFixture fixture) : IClass
         Assert.Throws<InvalidOperationException>(() => session.ExpectUnchanged("written-here", 0));
         session.ExpectUnchanged("read-here", 0);
         Assert.Throws<InvalidOperationException>(() => session.Append("read-here", "account", 0, new Opened("Gus")));
-    }
-
-    private Task<long> LastSequenceAsync() => Db.ScalarAsync<long>($"SELECT max(seq) FROM {fixture.Schema}.events");
-
-    private async Task<long> NextSequenceAsync()
-    {
-        await using var session = _store.OpenSession("tenant-a");
-        session.StartStream($"probe-{Guid.CreateVersion7()}", "probe", new Opened("probe"));
-        return Assert.Single((await session.SaveChangesAsync()).Single().Events).Sequence;
     }
 }

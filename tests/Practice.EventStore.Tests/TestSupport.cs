@@ -73,6 +73,16 @@ internal static class Accounts
         session.StartStream(streamId, "account", [new Opened(streamId), .. Enumerable.Range(1, events - 1).Select(i => (object)new Deposited(i))]);
         await session.SaveChangesAsync();
     }
+
+    public static Task<long> LastSequenceAsync(string schema) => Db.ScalarAsync<long>($"SELECT max(seq) FROM {schema}.events");
+
+    /// <summary>The sequence number the next append gets: one past the last, unless something took numbers in between.</summary>
+    public static async Task<long> NextSequenceAsync(StreamStore store)
+    {
+        await using var session = store.OpenSession("tenant-a");
+        session.StartStream($"probe-{Guid.CreateVersion7()}", "probe", new Opened("probe"));
+        return Assert.Single((await session.SaveChangesAsync()).Single().Events).Sequence;
+    }
 }
 
 internal static class Eventually
@@ -174,8 +184,16 @@ internal sealed class RecordingProgress<T> : IProgress<T>
 public sealed class ApplyCountingProjection(IProjection inner) : IProjection
 {
     private int _events;
+    private int _rebuilt;
+    private int _held;
 
     public int Events => Volatile.Read(ref _events);
+
+    /// <summary>The events applied into a rebuild's fresh tables, across every store that shares this instance.</summary>
+    public int EventsRebuilt => Volatile.Read(ref _rebuilt);
+
+    /// <summary>Awaited before the first batch of the first rebuild is applied: holds that rebuild while the test looks on.</summary>
+    public Func<Task>? HoldFirstRebuild { get; init; }
 
     public string Name => inner.Name;
 
@@ -185,9 +203,17 @@ public sealed class ApplyCountingProjection(IProjection inner) : IProjection
 
     public IReadOnlySet<string> EventTypes => inner.EventTypes;
 
-    public Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
+        if (context.Table(Name) != $"{context.Schema}.{Name}")
+        {
+            if (HoldFirstRebuild is { } hold && Interlocked.Exchange(ref _held, 1) == 0)
+            {
+                await hold();
+            }
+            Interlocked.Add(ref _rebuilt, events.Count);
+        }
         Interlocked.Add(ref _events, events.Count);
-        return inner.ApplyAsync(context, events, cancellationToken);
+        await inner.ApplyAsync(context, events, cancellationToken);
     }
 }
