@@ -8,7 +8,7 @@ public sealed class OutagesAreNotDeadLetteredFixture : StoreFixture
     protected override void Configure(StoreOptions options)
     {
         TestEventTypes.Register(options);
-        options.AddAsyncProjection(new EventLogProjection(OutagesAreNotDeadLettered.Projection));
+        options.AddAsyncProjection(new ApplyCountingProjection(new EventLogProjection(OutagesAreNotDeadLettered.Projection)));
     }
 }
 
@@ -32,9 +32,11 @@ public sealed class OutagesAreNotDeadLettered(OutagesAreNotDeadLetteredFixture f
         await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
 
         await Db.ExecuteAsync($"ALTER TABLE {fixture.Schema}.{Projection} RENAME TO {Projection}_away");
+        var tried = _store.Options.Projections.OfType<ApplyCountingProjection>().Single();
+        var triedBefore = tried.Events;
         await AppendAsync("during-outage", 5);
-        // Long enough for the daemon to have retried, and dead-lettered, every event several times over.
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // The daemon has tried each event more often than a poison event is tried before it is dead-lettered.
+        await Eventually.HoldsAsync(() => tried.Events - triedBefore > 5 * 4, TimeSpan.FromSeconds(30), "the daemon keeps trying through the outage");
         Assert.Empty(await _store.GetDeadLettersAsync(Projection));
         await Assert.ThrowsAsync<TimeoutException>(() => _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromMilliseconds(200)));
 
@@ -63,6 +65,11 @@ public sealed class FailingOnDemandProjection(string name) : IProjection
     /// <summary>While set, every event's statement runs into a lock_timeout, as behind a migration holding the table.</summary>
     public volatile bool TimesOutOnALock;
 
+    private int _failedTries;
+
+    /// <summary>The times an apply failed on purpose: that the daemon kept trying, not that it never tried.</summary>
+    public int FailedTries => Volatile.Read(ref _failedTries);
+
     public string Name => _log.Name;
 
     public IReadOnlyList<ProjectionTable> Tables => _log.Tables;
@@ -71,6 +78,10 @@ public sealed class FailingOnDemandProjection(string name) : IProjection
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
+        if (WrapsAnOutage || TimesOutOnALock)
+        {
+            Interlocked.Increment(ref _failedTries);
+        }
         if (WrapsAnOutage)
         {
             throw new InvalidOperationException("The log could not be written.",
@@ -138,12 +149,13 @@ public sealed class FailuresTheDaemonTellsApart(FailuresTheDaemonTellsApartFixtu
         await daemon.StartAsync();
         var lettersBefore = (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count;
         var stream = $"account-during-an-outage-{wrapped}";
+        var triedBefore = fixture.Projection.FailedTries;
         (wrapped ? ref fixture.Projection.WrapsAnOutage : ref fixture.Projection.TimesOutOnALock) = true;
         try
         {
             await Accounts.StartAsync(_store, stream, 4);
-            // Long enough for the daemon to have retried, and dead-lettered, every event several times over.
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            // More tries than a poison event gets before it is dead-lettered.
+            await Eventually.HoldsAsync(() => fixture.Projection.FailedTries - triedBefore > 4 * 4, TimeSpan.FromSeconds(30), "the daemon keeps trying through the outage");
             Assert.Equal(lettersBefore, (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count);
         }
         finally
