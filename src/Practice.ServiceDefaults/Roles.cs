@@ -34,6 +34,9 @@ public static class PracticeClaims
     public static bool HasScope(this ClaimsPrincipal user, string scope) =>
         user.FindAll(Scope).Any(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));
 
+    /// <summary>Whether the caller reads a client's clinical record in the Operations API: the therapists and the manager, not the front desk.</summary>
+    public static bool ReadsClinicalRecords(this ClaimsPrincipal user) => user.IsInRole(Roles.Therapist) || user.IsInRole(Roles.Manager);
+
     public static Guid? TherapistId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(TherapistIdClaim), out var id) ? id : null;
 }

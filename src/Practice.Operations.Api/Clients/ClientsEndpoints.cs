@@ -62,7 +62,7 @@ public static class ClientsEndpoints
         // PUT: an intake replaces the previous one, for a caller who can read what it replaces; the front desk takes the first.
         clinical.MapPut("/{clientId:guid}/intake", (Guid clientId, RecordIntakeRequest request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
             request.Conditions.Any(c => c is { Length: > 500 }) ? Task.FromResult(Problems.Validation("conditions", "A condition is at most 500 characters."))
-            : Send(bus, caller, clientId, new RecordIntake(clientId, request.Conditions, request.Contraindications, clock.GetUtcNow(), MayReplace: ReadsClinical(caller)), ct))
+            : Send(bus, caller, clientId, new RecordIntake(clientId, request.Conditions, request.Contraindications, clock.GetUtcNow(), MayReplace: caller.ReadsClinicalRecords()), ct))
             .WithName("RecordIntake");
 
         clinical.MapPost("/{clientId:guid}/consents", (Guid clientId, GrantConsentRequest request, ClaimsPrincipal caller, CommandBus bus, TimeProvider clock, CancellationToken ct) =>
@@ -75,13 +75,11 @@ public static class ClientsEndpoints
 
         clinical.MapGet("/{clientId:guid}", (Guid clientId, ClaimsPrincipal caller, CommandBus bus, CancellationToken ct) =>
             bus.Store.GetStateAsync<Client>(caller, Client.StreamId(clientId), "client", DomainErrorCodes.ClientNotFound, ct,
-                view: ReadsClinical(caller) ? null : FrontDeskClient.Of))
+                view: caller.ReadsClinicalRecords() ? null : FrontDeskClient.Of))
             .AuditsClientAccess("client").WithName("GetClient");
 
         return api;
     }
-
-    private static bool ReadsClinical(ClaimsPrincipal caller) => caller.IsInRole(Roles.Therapist) || caller.IsInRole(Roles.Manager);
 
     // The route spells scopes as the JSON does (kebab-case), e.g. "dry-needling".
     private static ConsentScope? ParseScope(string scope) =>

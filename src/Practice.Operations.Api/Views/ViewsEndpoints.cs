@@ -40,7 +40,7 @@ public static class ViewsEndpoints
             {
                 // Clinical facts (findings, techniques, pain, notes) are not the front desk's to read.
                 var page = await ClientTimelineQueries.GetPageAsync(store.DataSource, store.Schema, caller.TenantId(), clientId,
-                    pageSize ?? 50, cursor, includeClinical: !caller.IsInRole(Roles.FrontDesk), ct);
+                    pageSize ?? 50, cursor, includeClinical: caller.ReadsClinicalRecords(), ct);
                 return TypedResults.Ok(page);
             }
             catch (ArgumentException exception) when (exception.ParamName == "cursor")
