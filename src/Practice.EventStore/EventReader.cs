@@ -77,7 +77,7 @@ internal static class EventReader
         }
         catch (Exception exception) when (unreadable == Unreadable.Throw && IsDecodingFailure(exception))
         {
-            throw new UndecodableEventException(reader.GetInt64(0), reader.GetString(2), typeName, $"metadata: {exception.GetType().Name}: {exception.Message}", exception);
+            throw Undecodable(reader.GetInt64(0), reader.GetString(2), typeName, exception, what: "metadata: ");
         }
         catch (Exception exception) when (IsDecodingFailure(exception))
         {
@@ -106,8 +106,8 @@ internal static class EventReader
     /// <summary>A failure to decode that a reader which throws reports as the event's own, naming it, so the one bad row can be found among millions.</summary>
     internal static bool IsUndecodable(Exception exception) => exception is not EventStoreException && IsDecodingFailure(exception);
 
-    internal static UndecodableEventException Undecodable(long sequence, string streamId, string typeName, Exception exception) =>
-        new(sequence, streamId, typeName, $"{exception.GetType().Name}: {exception.Message}", exception);
+    internal static UndecodableEventException Undecodable(long sequence, string streamId, string typeName, Exception exception, string what = "") =>
+        new(sequence, streamId, typeName, $"{what}{exception.GetType().Name}: {exception.Message}", exception);
 }
 
 /// <summary>What a reader does with an event it cannot deserialize: its type is unknown here, or its JSON no longer fits.</summary>
