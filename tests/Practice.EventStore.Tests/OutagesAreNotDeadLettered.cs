@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Practice.EventStore.Projections;
 using Practice.Testing;
 
@@ -51,7 +54,22 @@ public sealed class OutagesAreNotDeadLettered(OutagesAreNotDeadLetteredFixture f
     private Task AppendAsync(string streamId, int events) => Accounts.StartAsync(_store, streamId, events);
 }
 
-/// <summary>An event log that, on demand, fails the way a poison event or a wrapped outage does.</summary>
+/// <summary>The failure that <see cref="FailingOnDemandProjection"/> meets on every event while it is set.</summary>
+public enum SimulatedOutage
+{
+    None,
+
+    /// <summary>The database's missing-table error, wrapped in the projection's own.</summary>
+    WrappedMissingTable,
+
+    /// <summary>A lock_timeout, as behind a migration holding the table.</summary>
+    LockTimeout,
+
+    /// <summary>The projection's outside target is down, which it says with <see cref="ProjectionOutageException"/>.</summary>
+    TargetDown,
+}
+
+/// <summary>An event log that, on demand, fails the way a poison event, a slow event or an outage does.</summary>
 public sealed class FailingOnDemandProjection(string name) : IProjection
 {
     private readonly EventLogProjection _log = new(name);
@@ -59,16 +77,24 @@ public sealed class FailingOnDemandProjection(string name) : IProjection
     /// <summary>The deposit that fails with an object-state error on every try, as one event's own statement can.</summary>
     public const decimal PoisonAmount = 13m;
 
-    /// <summary>While set, every event fails with the database's missing-table error wrapped in the projection's own.</summary>
-    public volatile bool WrapsAnOutage;
+    /// <summary>The deposit whose statement runs longer than the client waits for it, on every try.</summary>
+    public const decimal SlowAmount = 17m;
 
-    /// <summary>While set, every event's statement runs into a lock_timeout, as behind a migration holding the table.</summary>
-    public volatile bool TimesOutOnALock;
-
+    private int _outage;
     private int _failedTries;
+    private readonly ConcurrentQueue<long> _outageTries = new();
+
+    public SimulatedOutage Outage
+    {
+        get => (SimulatedOutage)Volatile.Read(ref _outage);
+        set => Volatile.Write(ref _outage, (int)value);
+    }
 
     /// <summary>The times an apply failed on purpose: that the daemon kept trying, not that it never tried.</summary>
     public int FailedTries => Volatile.Read(ref _failedTries);
+
+    /// <summary>When each apply that met the outage began (Stopwatch timestamps).</summary>
+    public IReadOnlyList<long> OutageTries => [.. _outageTries];
 
     public string Name => _log.Name;
 
@@ -78,24 +104,37 @@ public sealed class FailingOnDemandProjection(string name) : IProjection
 
     public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
     {
-        if (WrapsAnOutage || TimesOutOnALock)
+        var outage = Outage;
+        if (outage != SimulatedOutage.None)
         {
             Interlocked.Increment(ref _failedTries);
+            _outageTries.Enqueue(Stopwatch.GetTimestamp());
         }
-        if (WrapsAnOutage)
+        switch (outage)
         {
-            throw new InvalidOperationException("The log could not be written.",
-                new Npgsql.PostgresException("relation does not exist", "ERROR", "ERROR", Npgsql.PostgresErrorCodes.UndefinedTable));
-        }
-        if (TimesOutOnALock)
-        {
-            await using var locked = context.CreateCommand("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = 'canceling statement due to lock timeout'; END $$");
-            await locked.ExecuteNonQueryAsync(cancellationToken);
+            case SimulatedOutage.WrappedMissingTable:
+                throw new InvalidOperationException("The log could not be written.",
+                    new Npgsql.PostgresException("relation does not exist", "ERROR", "ERROR", Npgsql.PostgresErrorCodes.UndefinedTable));
+            case SimulatedOutage.LockTimeout:
+                await using (var locked = context.CreateCommand("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '55P03', MESSAGE = 'canceling statement due to lock timeout'; END $$"))
+                {
+                    await locked.ExecuteNonQueryAsync(cancellationToken);
+                }
+                break;
+            case SimulatedOutage.TargetDown:
+                throw new ProjectionOutageException("The partner's endpoint answered 503.");
         }
         if (events.Any(e => e.Data is Deposited { Amount: PoisonAmount }))
         {
             await using var poison = context.CreateCommand("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = 'not in prerequisite state'; END $$");
             await poison.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (events.Any(e => e.Data is Deposited { Amount: SlowAmount }))
+        {
+            Interlocked.Increment(ref _failedTries);
+            await using var slow = context.CreateCommand("SELECT pg_sleep(3)");
+            slow.CommandTimeout = 1;
+            await slow.ExecuteNonQueryAsync(cancellationToken);
         }
         await _log.ApplyAsync(context, events, cancellationToken);
     }
@@ -119,6 +158,7 @@ public sealed class FailuresTheDaemonTellsApart(FailuresTheDaemonTellsApartFixtu
         PollInterval = TimeSpan.FromMilliseconds(50),
         LeaderRetryInterval = TimeSpan.FromMilliseconds(100),
         RetryDelay = TimeSpan.FromMilliseconds(10),
+        OutageRetryLimit = TimeSpan.FromMilliseconds(200),
     };
 
     private readonly StreamStore _store = fixture.Store;
@@ -138,19 +178,20 @@ public sealed class FailuresTheDaemonTellsApart(FailuresTheDaemonTellsApartFixtu
         Assert.Equal(15, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, "stream_id = 'account-with-a-poison-deposit'"));
     }
 
-    // A projection is free to wrap what the database told it, and a lock_timeout behind a migration fails every
-    // event alike: none is dead-lettered.
+    // A projection is free to wrap what the database told it, a lock_timeout behind a migration fails every event
+    // alike, and so does a subscription's partner that is down: none is dead-lettered.
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_wrapped_outage_or_a_lock_timeout_holds_the_backlog_back_instead_of_dead_lettering_it(bool wrapped)
+    [InlineData(SimulatedOutage.WrappedMissingTable)]
+    [InlineData(SimulatedOutage.LockTimeout)]
+    [InlineData(SimulatedOutage.TargetDown)]
+    public async Task An_outage_holds_the_backlog_back_instead_of_dead_lettering_it(SimulatedOutage outage)
     {
         await using var daemon = _store.CreateDaemon(Fast);
         await daemon.StartAsync();
         var lettersBefore = (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count;
-        var stream = $"account-during-an-outage-{wrapped}";
+        var stream = $"account-during-an-outage-{outage}";
         var triedBefore = fixture.Projection.FailedTries;
-        (wrapped ? ref fixture.Projection.WrapsAnOutage : ref fixture.Projection.TimesOutOnALock) = true;
+        fixture.Projection.Outage = outage;
         try
         {
             await Accounts.StartAsync(_store, stream, 4);
@@ -160,11 +201,103 @@ public sealed class FailuresTheDaemonTellsApart(FailuresTheDaemonTellsApartFixtu
         }
         finally
         {
-            (fixture.Projection.WrapsAnOutage, fixture.Projection.TimesOutOnALock) = (false, false);
+            fixture.Projection.Outage = SimulatedOutage.None;
         }
 
         await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(4, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
         Assert.Equal(lettersBefore, (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count);
     }
+}
+
+public sealed class OutagesBackOffFixture : StoreFixture
+{
+    public FailingOnDemandProjection Projection { get; } = new("backing_off_log");
+
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(Projection);
+    }
+}
+
+public sealed class OutagesBackOff(OutagesBackOffFixture fixture) : IClassFixture<OutagesBackOffFixture>, IDisposable
+{
+    private readonly StreamStore _store = fixture.Store;
+    private readonly MeterListener _meters = new();
+
+    // Before, a statement slower than the client's timeout counted as an outage on every try: the projection stalled
+    // on it for good, with nothing dead-lettered and nothing measured.
+    [Fact]
+    public async Task An_event_slower_than_the_client_waits_is_dead_lettered_while_the_database_answers()
+    {
+        await using var daemon = _store.CreateDaemon(new DaemonOptions { PollInterval = TimeSpan.FromMilliseconds(50), RetryDelay = TimeSpan.FromMilliseconds(10) });
+        await daemon.StartAsync();
+        await using (var session = _store.OpenSession("tenant-a"))
+        {
+            session.StartStream("account-with-a-slow-deposit", "account", new Opened("slow"), new Deposited(1m), new Deposited(FailingOnDemandProjection.SlowAmount), new Deposited(2m));
+            await session.SaveChangesAsync();
+        }
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(60));
+
+        var letter = Assert.Single(await _store.GetDeadLettersAsync(fixture.Projection.Name));
+        Assert.Equal(3, await Db.ScalarAsync<long>($"SELECT version FROM {fixture.Schema}.events WHERE seq = $1", letter.EventSequence));
+        Assert.Equal("1,2,4", await Db.ScalarAsync<string>(
+            $"SELECT string_agg(version::text, ',' ORDER BY version) FROM {fixture.Schema}.{fixture.Projection.Name} WHERE stream_id = 'account-with-a-slow-deposit'"));
+    }
+
+    // A partner down for an hour is not called every two seconds; the wait doubles up to the limit, and each stop is measured.
+    [Fact]
+    public async Task While_an_outage_lasts_the_waits_between_tries_grow_and_each_stall_is_measured()
+    {
+        var stalls = 0;
+        _meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == StoreInstrumentation.SourceName && instrument.Name == "practice.projection.stalls")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "projection", Value: string name } && name == fixture.Projection.Name)
+                {
+                    Interlocked.Add(ref stalls, (int)value);
+                }
+            }
+        });
+        _meters.Start();
+        await using var daemon = _store.CreateDaemon(new DaemonOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(50),
+            LeaderRetryInterval = TimeSpan.FromMilliseconds(100),
+            OutageRetryLimit = TimeSpan.FromMilliseconds(800),
+        });
+        await daemon.StartAsync();
+        fixture.Projection.Outage = SimulatedOutage.TargetDown;
+        var triesBefore = fixture.Projection.OutageTries.Count;
+        try
+        {
+            await Accounts.StartAsync(_store, "account-while-the-partner-is-down", 2);
+            await Eventually.HoldsAsync(() => fixture.Projection.OutageTries.Count - triesBefore >= 6, TimeSpan.FromSeconds(30), "the daemon has tried six times");
+        }
+        finally
+        {
+            fixture.Projection.Outage = SimulatedOutage.None;
+        }
+        var tries = fixture.Projection.OutageTries.Skip(triesBefore).Take(6).ToList();
+        var gaps = tries.Zip(tries.Skip(1), (earlier, later) => Stopwatch.GetElapsedTime(earlier, later)).ToList();
+
+        // The waits are 100, 200, 400, 800 and 800 ms: a wait is never shorter than asked, and without the doubling every one was 100 ms.
+        Assert.All(gaps.Skip(3), gap => Assert.True(gap >= TimeSpan.FromMilliseconds(750), $"a wait of {gap.TotalMilliseconds:0} ms after three failures"));
+        Assert.True(stalls >= 5, $"{stalls} stalls measured");
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(2, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, "stream_id = 'account-while-the-partner-is-down'"));
+        Assert.Empty(await _store.GetDeadLettersAsync(fixture.Projection.Name));
+    }
+
+    public void Dispose() => _meters.Dispose();
 }

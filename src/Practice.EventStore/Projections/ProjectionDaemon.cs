@@ -32,6 +32,34 @@ public sealed record DaemonOptions
     /// </summary>
     public int MaxAttempts { get; init; } = 3;
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// After a failure that is not one event's (an outage), a projection is tried again after <see cref="LeaderRetryInterval"/>,
+    /// and the wait doubles, up to this, for as long as the failures go on: a partner down for an hour is not called every two seconds.
+    /// </summary>
+    public TimeSpan OutageRetryLimit { get; init; } = TimeSpan.FromMinutes(1);
+}
+
+/// <summary>The wait before a projection is tried again: doubling from the first to the limit while failures follow each other.</summary>
+internal sealed class FailureBackoff
+{
+    private readonly TimeSpan _first;
+    private readonly TimeSpan _limit;
+    private TimeSpan _next;
+
+    public FailureBackoff(TimeSpan first, TimeSpan limit)
+    {
+        (_first, _limit, _next) = (first, TimeSpan.FromTicks(Math.Max(limit.Ticks, first.Ticks)), first);
+    }
+
+    public TimeSpan Next()
+    {
+        var wait = _next;
+        _next = TimeSpan.FromTicks(Math.Min(_next.Ticks * 2, _limit.Ticks));
+        return wait;
+    }
+
+    public void Reset() => _next = _first;
 }
 
 /// <summary>
@@ -47,7 +75,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Channel<bool>> _wakeups = new();
     private readonly ConcurrentDictionary<string, bool> _leading = new();
     private readonly ConcurrentDictionary<string, bool> _standingBy = new();
-    private readonly ConcurrentDictionary<string, TimeSpan> _rebuildRetry = new();
+    private readonly ConcurrentDictionary<string, FailureBackoff> _rebuildRetry = new();
     private readonly Lock _lifecycle = new();
     private CancellationTokenSource? _stopping;
     private Task? _stopped;
@@ -179,7 +207,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     /// </summary>
     private async Task KeepInlineAtOwnVersionAsync(IProjection projection, CancellationToken stopping)
     {
-        var wait = RebuildRetryFirst;
+        var afterFailure = new FailureBackoff(RebuildRetryFirst, RebuildRetryLimit);
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -217,15 +245,16 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             // Another instance rebuilding it already, or a failed rebuild: read the version again after a wait.
             catch (Exception exception)
             {
+                var wait = afterFailure.Next();
                 _logger.LogWarning(exception, "Inline projection {Projection} could not be brought to version {Version}; trying again in {Wait}.", projection.Name, projection.Version, wait);
                 await Delay(wait, stopping);
-                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, RebuildRetryLimit.Ticks));
             }
         }
     }
 
     private async Task RunAsync(IProjection projection, CancellationToken stopping)
     {
+        var afterFailure = new FailureBackoff(_options.LeaderRetryInterval, _options.OutageRetryLimit);
         while (!stopping.IsCancellationRequested)
         {
             // Not leading for now (newer code wrote it, or its rebuild failed): the lock goes with the connection,
@@ -246,7 +275,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     {
                         _leading[projection.Name] = true;
                         _logger.LogInformation("Leading projection {Projection}.", projection.Name);
-                        await LeadAsync(connection, projection, stopping);
+                        await LeadAsync(connection, projection, afterFailure, stopping);
                     }
                 }
                 finally
@@ -261,8 +290,11 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             // Whatever went wrong, the loop lives on: a projection that silently stops is the worst outcome.
             catch (Exception exception) when (!stopping.IsCancellationRequested)
             {
-                _logger.LogError(exception, "Projection {Projection} stopped leading after an error; retrying.", projection.Name);
-                await Delay(_options.LeaderRetryInterval, stopping);
+                var retryIn = afterFailure.Next();
+                _logger.LogError(exception, "Projection {Projection} stopped leading after an error; retrying in {Wait}.", projection.Name, retryIn);
+                StoreInstrumentation.ProjectionStalls.Add(1,
+                    new KeyValuePair<string, object?>("projection", projection.Name), new KeyValuePair<string, object?>("error.type", exception.GetType().Name));
+                await Delay(retryIn, stopping);
             }
             if (standBy is { } wait)
             {
@@ -311,8 +343,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             }
             catch (Exception exception) when (!stopping.IsCancellationRequested && exception is InvalidOperationException or NpgsqlException)
             {
-                var wait = _rebuildRetry.AddOrUpdate(projection.Name, RebuildRetryFirst,
-                    (_, last) => TimeSpan.FromTicks(Math.Min(last.Ticks * 2, RebuildRetryLimit.Ticks)));
+                var wait = _rebuildRetry.GetOrAdd(projection.Name, _ => new FailureBackoff(RebuildRetryFirst, RebuildRetryLimit)).Next();
                 _logger.LogError(exception, "Projection {Projection} could not be rebuilt for version {Version}; trying again in {Wait}.", projection.Name, projection.Version, wait);
                 // Waited with the lead held, so that another instance with the same code does not replay everything meanwhile.
                 await Delay(wait, stopping);
@@ -336,7 +367,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
 
     internal static string LockKey(string schema, string projection) => $"practice-projection:{schema}.{projection}";
 
-    private async Task LeadAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
+    private async Task LeadAsync(NpgsqlConnection connection, IProjection projection, FailureBackoff afterFailure, CancellationToken stopping)
     {
         var wakeup = _wakeups[projection.Name];
         var inFlightWait = _options.InFlightRecheck;
@@ -344,6 +375,8 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         {
             wakeup.Reader.TryRead(out _);
             var outcome = await ProcessBatchAsync(connection, projection, stopping);
+            // Whatever the outcome, the batch met no outage: the next one waits from the start again.
+            afterFailure.Reset();
             if (outcome == BatchOutcome.VersionChanged)
             {
                 return;
@@ -404,7 +437,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             committing = true;
             await transaction.CommitAsync(stopping);
         }
-        catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception, oneEvent: events.Count == 1))
+        catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception))
         {
             if (!committing)
             {
@@ -453,11 +486,15 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     await transaction.CommitAsync(stopping);
                     break;
                 }
-                catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception, oneEvent: true))
+                catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception))
                 {
                     if (!committing)
                     {
                         await transaction.RollbackAsync(stopping);
+                    }
+                    if (await Outages.IsOutageOfOneEventAsync(exception, _store.DataSource, stopping))
+                    {
+                        throw;
                     }
                     if (attempt < _options.MaxAttempts)
                     {
