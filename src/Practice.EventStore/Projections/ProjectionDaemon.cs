@@ -169,6 +169,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
 
     private async Task ListenAsync(CancellationToken stopping)
     {
+        var afterFailure = new FailureBackoff(_options.PollInterval, ListenerRetryLimit);
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -179,6 +180,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 {
                     await listen.ExecuteNonQueryAsync(stopping);
                 }
+                afterFailure.Reset();
                 WakeAll();
                 while (!stopping.IsCancellationRequested)
                 {
@@ -191,10 +193,12 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 return;
             }
             // Whatever ends the listening, it starts again: without it, commits of other processes wait for the poll.
+            // The projections poll meanwhile, so a database that keeps refusing is asked ever less often.
             catch (Exception exception)
             {
-                _logger.LogWarning(exception, "Event notification listener lost its connection; polling until it reconnects.");
-                await Delay(_options.PollInterval, stopping);
+                var wait = afterFailure.Next();
+                _logger.LogWarning(exception, "Event notification listener lost its connection; polling until it reconnects, in {Wait}.", wait);
+                await Delay(wait, stopping);
             }
         }
     }
@@ -354,6 +358,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         return null;
     }
 
+    private static readonly TimeSpan ListenerRetryLimit = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan RebuildRetryFirst = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan RebuildRetryLimit = TimeSpan.FromMinutes(5);
 
