@@ -11,6 +11,9 @@ internal static class EventReader
     /// </remarks>
     public const string Columns = "seq, id, stream_id, version, tenant_id, type, data::text, metadata::text, created_at, tx::text AS tx_text";
 
+    /// <summary>How many columns <see cref="Columns"/> selects; a query may select more after them.</summary>
+    public const int ColumnCount = 10;
+
     public static async Task<IReadOnlyList<StoredEvent>> ReadAllAsync(
         NpgsqlCommand command, EventSerializer serializer, Func<string, bool> wanted, CancellationToken cancellationToken, Unreadable unreadable = Unreadable.Throw)
     {

@@ -186,8 +186,12 @@ public sealed class ApplyCountingProjection(IProjection inner) : IProjection
     private int _events;
     private int _rebuilt;
     private int _held;
+    private int _largestBatch;
 
     public int Events => Volatile.Read(ref _events);
+
+    /// <summary>The most events the live tables were given at once.</summary>
+    public int LargestBatch => Volatile.Read(ref _largestBatch);
 
     /// <summary>The events applied into a rebuild's fresh tables, across every store that shares this instance.</summary>
     public int EventsRebuilt => Volatile.Read(ref _rebuilt);
@@ -212,6 +216,13 @@ public sealed class ApplyCountingProjection(IProjection inner) : IProjection
                 await hold();
             }
             Interlocked.Add(ref _rebuilt, events.Count);
+        }
+        else
+        {
+            int largest;
+            while (events.Count > (largest = Volatile.Read(ref _largestBatch)) && Interlocked.CompareExchange(ref _largestBatch, events.Count, largest) != largest)
+            {
+            }
         }
         Interlocked.Add(ref _events, events.Count);
         await inner.ApplyAsync(context, events, cancellationToken);

@@ -10,6 +10,9 @@ public sealed record DaemonOptions
 {
     public int BatchSize { get; init; } = 500;
 
+    /// <summary>A batch ends after the event whose stored size brings it to this many bytes, however few events it holds.</summary>
+    public long BatchBytes { get; init; } = 16 * 1024 * 1024;
+
     /// <summary>Fallback when a notification is missed.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(1);
 
@@ -416,7 +419,8 @@ public sealed class ProjectionDaemon : IAsyncDisposable
 
         await using var transaction = await connection.BeginTransactionAsync(stopping);
         var checkpoint = await ProjectionProgress.ReadAsync(connection, transaction, _store.Schema, projection.Name, forUpdate: false, stopping);
-        var events = await ProjectionProgress.ReadSafeBatchAsync(_store, connection, transaction, checkpoint, _options.BatchSize, projection, stopping);
+        var events = (await ProjectionProgress.ReadSafeBatchAsync(_store, connection, transaction, checkpoint,
+            new BatchLimits(_options.BatchSize, _options.BatchBytes), projection, stopping)).Events;
         if (events.Count == 0)
         {
             var inFlight = await ProjectionProgress.AnyAfterAsync(connection, transaction, _store.Schema, checkpoint, stopping);

@@ -36,6 +36,12 @@ public readonly record struct ProjectionPosition(ulong Transaction, long Sequenc
     }
 }
 
+/// <summary>How much one gap-free read takes: a count of events, and a budget of their stored bytes (the first event always fits).</summary>
+internal readonly record struct BatchLimits(int Events, long Bytes);
+
+/// <summary>A gap-free read; <paramref name="Full"/> when a limit cut it short, so more may follow at once.</summary>
+internal sealed record SafeBatch(IReadOnlyList<StoredEvent> Events, bool Full);
+
 /// <summary>The SQL of checkpoints and of the gap-free read, shared by the daemon and rebuilds.</summary>
 internal static class ProjectionProgress
 {
@@ -48,13 +54,21 @@ internal static class ProjectionProgress
     /// <summary>Every event committed so far after the position, for a reader that has shut out later writers another way.</summary>
     private static string CommittedBatchSql(string schema) => BatchSql(schema, filter: "");
 
+    /// <summary>
+    /// At most $3 events, and no more after the first whose running total of stored sizes reaches $4 bytes: events of
+    /// up to the store's limit each would otherwise make a batch of hundreds of megabytes. The running total comes last.
+    /// </summary>
     private static string BatchSql(string schema, string filter) => $"""
-        SELECT {EventReader.Columns}
-          FROM {schema}.events
-         WHERE (tx, seq) > ($1::text::xid8, $2)
-           {filter}
+        SELECT {EventReader.Columns}, upto
+          FROM (SELECT seq, id, stream_id, version, tenant_id, type, data, metadata, created_at, tx,
+                       pg_column_size(data) AS size, sum(pg_column_size(data)) OVER (ORDER BY tx, seq) AS upto
+                  FROM {schema}.events
+                 WHERE (tx, seq) > ($1::text::xid8, $2)
+                   {filter}
+                 ORDER BY tx, seq
+                 LIMIT $3) AS batch
+         WHERE upto - size < $4
          ORDER BY tx, seq
-         LIMIT $3
         """;
 
     /// <summary>The checkpoint, locked against a rebuild's swap until the transaction ends.</summary>
@@ -79,14 +93,25 @@ internal static class ProjectionProgress
     }
 
     /// <param name="committed">Reads every committed event, not only those below the oldest running transaction.</param>
-    public static async Task<IReadOnlyList<StoredEvent>> ReadSafeBatchAsync(
-        StreamStore store, NpgsqlConnection connection, NpgsqlTransaction? transaction, ProjectionPosition after, int limit, IProjection projection,
+    public static async Task<SafeBatch> ReadSafeBatchAsync(
+        StreamStore store, NpgsqlConnection connection, NpgsqlTransaction? transaction, ProjectionPosition after, BatchLimits limits, IProjection projection,
         CancellationToken cancellationToken, bool committed = false)
     {
         await using var command = new NpgsqlCommand(committed ? CommittedBatchSql(store.Schema) : SafeBatchSql(store.Schema), connection, transaction);
         AddPosition(command, after);
-        command.Parameters.Add(new NpgsqlParameter { Value = limit });
-        return await EventReader.ReadAllAsync(command, store.Serializer, store.Wants(projection), cancellationToken, Unreadable.AsUndecodable);
+        command.Parameters.Add(new NpgsqlParameter { Value = limits.Events });
+        command.Parameters.Add(new NpgsqlParameter { Value = limits.Bytes });
+        var events = new List<StoredEvent>();
+        var metadata = new EventReader.MetadataCache(store.Serializer);
+        var wanted = store.Wants(projection);
+        long upto = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            events.Add(EventReader.Read(reader, store.Serializer, wanted, Unreadable.AsUndecodable, metadata));
+            upto = reader.GetInt64(EventReader.ColumnCount);
+        }
+        return new SafeBatch(events, Full: events.Count == limits.Events || upto >= limits.Bytes);
     }
 
     public static async Task<bool> AnyAfterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, ProjectionPosition after, CancellationToken cancellationToken)

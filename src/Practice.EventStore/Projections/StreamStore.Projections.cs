@@ -19,7 +19,7 @@ public sealed partial class StreamStore
 {
     /// <summary>How many lagging events a status counts at most, by default: counting costs a walk of each one.</summary>
     public const int LagCountLimit = 1_000_000;
-    private const int RebuildBatchSize = 5_000;
+    private static readonly BatchLimits RebuildBatch = new(Events: 5_000, Bytes: 64 * 1024 * 1024);
     private const string RebuildSuffix = "__rebuild";
     private static readonly TimeSpan SwapLockTimeout = TimeSpan.FromSeconds(5);
 
@@ -295,7 +295,7 @@ public sealed partial class StreamStore
         while (true)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            var batch = await ProjectionProgress.ReadSafeBatchAsync(this, connection, transaction, position, RebuildBatchSize, projection, cancellationToken);
+            var (batch, full) = await ProjectionProgress.ReadSafeBatchAsync(this, connection, transaction, position, RebuildBatch, projection, cancellationToken);
             if (batch.Count == 0)
             {
                 await transaction.CommitAsync(cancellationToken);
@@ -313,7 +313,7 @@ public sealed partial class StreamStore
             Report(swapped: false);
             // Past the target, a batch short of full leaves only what came since, which the swap reads: waiting for an
             // empty one would chase writers that never pause.
-            if (position >= target && batch.Count < RebuildBatchSize)
+            if (position >= target && !full)
             {
                 break;
             }
@@ -345,7 +345,7 @@ public sealed partial class StreamStore
             }
             while (true)
             {
-                var batch = await ProjectionProgress.ReadSafeBatchAsync(this, connection, swap, position, RebuildBatchSize, projection, cancellationToken, committed: inline);
+                var batch = (await ProjectionProgress.ReadSafeBatchAsync(this, connection, swap, position, RebuildBatch, projection, cancellationToken, committed: inline)).Events;
                 if (batch.Count == 0)
                 {
                     break;
