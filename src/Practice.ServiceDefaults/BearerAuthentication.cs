@@ -34,6 +34,11 @@ internal sealed class BearerAuthenticationHandler(
         {
             return AuthenticateResult.Fail("The bearer token names no tenant.");
         }
+        // Who acted goes into every event's metadata and the access log, and keys the caller's Idempotency-Keys.
+        if (!result.ClaimsIdentity.HasClaim(c => c.Type == PracticeClaims.Subject && !string.IsNullOrWhiteSpace(c.Value)))
+        {
+            return AuthenticateResult.Fail("The bearer token names no subject.");
+        }
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(result.ClaimsIdentity), SchemeName));
     }
 

@@ -29,7 +29,9 @@ public static class PracticeClaims
     public static string TenantId(this ClaimsPrincipal user) =>
         user.FindFirstValue(Tenant) ?? throw new InvalidOperationException("An authenticated caller always has a tenant claim.");
 
-    public static string UserId(this ClaimsPrincipal user) => user.FindFirstValue(Subject) ?? "unknown";
+    /// <summary>Who the caller is; authentication guarantees a subject.</summary>
+    public static string UserId(this ClaimsPrincipal user) =>
+        user.FindFirstValue(Subject) ?? throw new InvalidOperationException("An authenticated caller always has a subject claim.");
 
     public static bool HasScope(this ClaimsPrincipal user, string scope) =>
         user.FindAll(Scope).Any(claim => claim.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal));

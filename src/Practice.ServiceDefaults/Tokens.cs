@@ -14,6 +14,7 @@ public static class TokenIssuer
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(subject);
         if (!Roles.All.Contains(role))
         {
             throw new ArgumentException($"Unknown role '{role}'; one of: {string.Join(", ", Roles.All)}.", nameof(role));
