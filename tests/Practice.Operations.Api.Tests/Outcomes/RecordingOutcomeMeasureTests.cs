@@ -66,6 +66,34 @@ public sealed class RecordingOutcomeMeasureTests(OperationsApi api) : IClassFixt
         Assert.Equal(before, await api.CountEventsAsync());
     }
 
+    // Recording reads the appointment but writes the client's care record: a cancellation committed between the two
+    // must not let a measure linked to that visit in after it.
+    [Fact]
+    public async Task No_measure_is_linked_to_a_visit_after_a_cancellation_that_raced_it()
+    {
+        var (tenant, clinic, therapist, appointmentId) = await ArrangeBookedAsync();
+        using var gate = new SemaphoreSlim(0);
+        async Task<HttpResponseMessage> After(Func<Task<HttpResponseMessage>> send)
+        {
+            await gate.WaitAsync();
+            return await send();
+        }
+        var measures = Enumerable.Range(0, 24).Select(i => Task.Run(() => After(() =>
+            therapist.PostJsonAsync($"/api/clients/{clinic.ClientId}/outcome-measures", new { instrument = "ndi", score = i, appointmentId })))).ToList();
+        var cancellation = Task.Run(() => After(() => api.CancelAsync(tenant, appointmentId)));
+        gate.Release(25);
+
+        await cancellation.ShouldBe(HttpStatusCode.OK);
+        var answers = await Task.WhenAll(measures);
+        Assert.All(answers, answer => Assert.Contains(answer.StatusCode, new[] { HttpStatusCode.Created, HttpStatusCode.Conflict }));
+
+        var order = await api.EventTypesInCommitOrderAsync(tenant);
+        var cancelled = order.IndexOf("appointment-cancelled");
+        Assert.True(cancelled >= 0);
+        Assert.DoesNotContain("outcome-measure-completed", order.Skip(cancelled));
+        Assert.Equal(answers.Count(a => a.StatusCode == HttpStatusCode.Created), order.Count(type => type == "outcome-measure-completed"));
+    }
+
     [Fact]
     public async Task Out_of_range_and_fractional_scores_are_422s_naming_score()
     {
