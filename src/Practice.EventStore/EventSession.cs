@@ -281,9 +281,33 @@ public sealed class EventSession : IAsyncDisposable
         IReadOnlyList<AppendResult> results;
         try
         {
-            results = await CommitAsync(metadataJson, careful: false, cancellationToken)
-                ?? await CommitAsync(metadataJson, careful: true, cancellationToken)
-                ?? throw new InvalidOperationException("The careful append path never declines.");
+            try
+            {
+                results = await CommitAsync(metadataJson, careful: false, cancellationToken)
+                    ?? await CommitAsync(metadataJson, careful: true, cancellationToken)
+                    ?? throw new InvalidOperationException("The careful append path never declines.");
+            }
+            catch (ConcurrencyException conflict) when (_appends.Count > 0 && _unchanged.Exists(u => u.StreamId == conflict.StreamId))
+            {
+                // A resend of a session that committed (its answer lost): the streams it read may have changed since,
+                // but what it decided is stored, so it is the no-op any resend is. The careful path says so per append.
+                if (!await AllEventsStoredAsync(cancellationToken))
+                {
+                    throw;
+                }
+                var read = _unchanged.ToList();
+                _unchanged.Clear();
+                try
+                {
+                    results = await CommitAsync(metadataJson, careful: true, cancellationToken)
+                        ?? throw new InvalidOperationException("The careful append path never declines.");
+                }
+                finally
+                {
+                    _unchanged.Clear();
+                    _unchanged.AddRange(read);
+                }
+            }
         }
         catch (Exception exception)
         {
@@ -526,6 +550,16 @@ public sealed class EventSession : IAsyncDisposable
             };
         }
         return results;
+    }
+
+    /// <summary>Whether every event this session appends is stored already, in its tenant.</summary>
+    private async Task<bool> AllEventsStoredAsync(CancellationToken cancellationToken)
+    {
+        var ids = _appends.SelectMany(a => a.Events.Select(e => e.Id)).ToArray();
+        await using var command = _store.DataSource.CreateCommand($"SELECT count(*) FROM {_store.Schema}.events WHERE tenant_id = $1 AND id = ANY($2)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = TenantId, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = ids, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))! == ids.Length;
     }
 
     /// <summary>Reads the session statement's rows into one result per append, in the session's order; false when it claimed nothing.</summary>

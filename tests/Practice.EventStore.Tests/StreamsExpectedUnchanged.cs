@@ -44,6 +44,39 @@ public sealed class StreamsExpectedUnchanged(TestEventsFixture fixture) : IClass
         Assert.Equal(("read-absent", 0L, 1L), (conflict.StreamId, conflict.ExpectedVersion, conflict.ActualVersion));
     }
 
+    // A client that lost the answer to a commit sends the same session again; the stream it read may have moved on
+    // since, but its events are stored, and a resend is a no-op, as it is without a read stream.
+    [Fact]
+    public async Task Resending_a_committed_session_is_a_no_op_though_a_stream_it_read_changed_since()
+    {
+        await Accounts.StartAsync(_store, "read-then-resent", 1);
+        var opened = new NewEvent(Guid.CreateVersion7(), new Opened("Di"));
+        var deposited = new NewEvent(Guid.CreateVersion7(), new Deposited(3m));
+        async Task<IReadOnlyList<AppendResult>> SendAsync(params NewEvent[] events)
+        {
+            await using var session = _store.OpenSession("tenant-a");
+            session.Append("written-once", "account", ExpectedVersion.New, events);
+            session.ExpectUnchanged("read-then-resent", 1);
+            return await session.SaveChangesAsync();
+        }
+        Assert.False(Assert.Single(await SendAsync(opened, deposited)).WasDuplicate);
+        await using (var other = _store.OpenSession("tenant-a"))
+        {
+            other.Append("read-then-resent", "account", 1, new Deposited(9m));
+            await other.SaveChangesAsync();
+        }
+        var lastBefore = await Accounts.LastSequenceAsync(fixture.Schema);
+
+        var resent = Assert.Single(await SendAsync(opened, deposited));
+
+        Assert.True(resent.WasDuplicate);
+        Assert.Equal(lastBefore, await Accounts.LastSequenceAsync(fixture.Schema));
+        // A new decision on the stale read is still refused, naming the stream that changed.
+        var conflict = await Assert.ThrowsAsync<ConcurrencyException>(() => SendAsync(new NewEvent(Guid.CreateVersion7(), new Opened("Ed"))));
+        Assert.Equal("read-then-resent", conflict.StreamId);
+        await Assert.ThrowsAsync<ConcurrencyException>(() => SendAsync(opened, new NewEvent(Guid.CreateVersion7(), new Deposited(4m))));
+    }
+
     [Fact]
     public async Task The_careful_path_checks_them_too()
     {
