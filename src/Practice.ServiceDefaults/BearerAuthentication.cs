@@ -30,17 +30,21 @@ internal sealed class BearerAuthenticationHandler(
         {
             return AuthenticateResult.Fail("The bearer token is invalid or expired.");
         }
-        if (!result.ClaimsIdentity.HasClaim(c => c.Type == PracticeClaims.Tenant && c.Value.Length > 0))
+        if (!NamesOne(result.ClaimsIdentity, PracticeClaims.Tenant))
         {
             return AuthenticateResult.Fail("The bearer token names no tenant.");
         }
         // Who acted goes into every event's metadata and the access log, and keys the caller's Idempotency-Keys.
-        if (!result.ClaimsIdentity.HasClaim(c => c.Type == PracticeClaims.Subject && !string.IsNullOrWhiteSpace(c.Value)))
+        if (!NamesOne(result.ClaimsIdentity, PracticeClaims.Subject))
         {
             return AuthenticateResult.Fail("The bearer token names no subject.");
         }
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(result.ClaimsIdentity), SchemeName));
     }
+
+    /// <summary>Exactly one such claim, not blank: the first is what every reader of it takes.</summary>
+    private static bool NamesOne(ClaimsIdentity identity, string type) =>
+        identity.FindAll(type).ToList() is [var only] && !string.IsNullOrWhiteSpace(only.Value);
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Authentication required", "Send a valid bearer token (`practice token` prints one for development).");

@@ -69,16 +69,13 @@ public enum SimulatedOutage
     TargetDown,
 }
 
-/// <summary>An event log that, on demand, fails the way a poison event, a slow event or an outage does.</summary>
+/// <summary>An event log that, on demand, fails the way a poison event or an outage does.</summary>
 public sealed class FailingOnDemandProjection(string name) : IProjection
 {
     private readonly EventLogProjection _log = new(name);
 
     /// <summary>The deposit that fails with an object-state error on every try, as one event's own statement can.</summary>
     public const decimal PoisonAmount = 13m;
-
-    /// <summary>The deposit whose statement runs longer than the client waits for it, on every try.</summary>
-    public const decimal SlowAmount = 17m;
 
     private int _outage;
     private int _failedTries;
@@ -128,13 +125,6 @@ public sealed class FailingOnDemandProjection(string name) : IProjection
         {
             await using var poison = context.CreateCommand("DO $$ BEGIN RAISE EXCEPTION USING ERRCODE = '55000', MESSAGE = 'not in prerequisite state'; END $$");
             await poison.ExecuteNonQueryAsync(cancellationToken);
-        }
-        if (events.Any(e => e.Data is Deposited { Amount: SlowAmount }))
-        {
-            Interlocked.Increment(ref _failedTries);
-            await using var slow = context.CreateCommand("SELECT pg_sleep(3)");
-            slow.CommandTimeout = 1;
-            await slow.ExecuteNonQueryAsync(cancellationToken);
         }
         await _log.ApplyAsync(context, events, cancellationToken);
     }
@@ -225,27 +215,6 @@ public sealed class OutagesBackOff(OutagesBackOffFixture fixture) : IClassFixtur
 {
     private readonly StreamStore _store = fixture.Store;
     private readonly MeterListener _meters = new();
-
-    // Before, a statement slower than the client's timeout counted as an outage on every try: the projection stalled
-    // on it for good, with nothing dead-lettered and nothing measured.
-    [Fact]
-    public async Task An_event_slower_than_the_client_waits_is_dead_lettered_while_the_database_answers()
-    {
-        await using var daemon = _store.CreateDaemon(new DaemonOptions { PollInterval = TimeSpan.FromMilliseconds(50), RetryDelay = TimeSpan.FromMilliseconds(10) });
-        await daemon.StartAsync();
-        await using (var session = _store.OpenSession("tenant-a"))
-        {
-            session.StartStream("account-with-a-slow-deposit", "account", new Opened("slow"), new Deposited(1m), new Deposited(FailingOnDemandProjection.SlowAmount), new Deposited(2m));
-            await session.SaveChangesAsync();
-        }
-
-        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(60));
-
-        var letter = Assert.Single(await _store.GetDeadLettersAsync(fixture.Projection.Name));
-        Assert.Equal(3, await Db.ScalarAsync<long>($"SELECT version FROM {fixture.Schema}.events WHERE seq = $1", letter.EventSequence));
-        Assert.Equal("1,2,4", await Db.ScalarAsync<string>(
-            $"SELECT string_agg(version::text, ',' ORDER BY version) FROM {fixture.Schema}.{fixture.Projection.Name} WHERE stream_id = 'account-with-a-slow-deposit'"));
-    }
 
     // A partner down for an hour is not called every two seconds; the wait doubles up to the limit, and each stop is measured.
     [Fact]

@@ -14,20 +14,18 @@ public sealed class ProjectionOutageException(string message, Exception? inner =
 /// cannot apply; an outage (lost connection, read-only server after a failover, the server shutting down, a
 /// missing table or privilege, resources exhausted, a projection's own target down) would fail every event alike,
 /// and dead-lettering them would skip the whole backlog. So an outage stops the batch and the daemon retries it
-/// later, in order, losing nothing. A server's statement timeout is not one, nor is the client's command timeout:
-/// a smaller batch may pass, and one event that keeps timing out while the database answers is that event's failure.
+/// later, in order, losing nothing. A server's statement timeout is not one, nor is the client's command timeout for a
+/// batch: a smaller batch may pass. One event that keeps timing out is taken for an outage, so a server that hangs, or a
+/// lock held on a read-model table, dead-letters nothing.
 /// </summary>
 internal static class Outages
 {
-    /// <summary>How long the database gets to answer a trivial query after an event timed out on the client.</summary>
-    private const int ProbeSeconds = 5;
-
     /// <remarks>
     /// SQLSTATEs by name rather than Npgsql's IsTransient, which also counts object-state errors (55000, 55006) that one
     /// event's statement can raise on every try. A lock_timeout (55P03) is the database's: a migration or a VACUUM FULL
     /// holding a read-model table fails every event alike. A projection that wraps the database's error is looked through.
     /// </remarks>
-    public static bool IsOutage(Exception exception) => Causes(exception).Any(cause => cause switch
+    public static bool IsOutage(Exception exception, bool oneEvent) => Causes(exception).Any(cause => cause switch
     {
         ProjectionOutageException => true,
         PostgresException postgres => postgres.SqlState[..2] is "08" or "53" or "58"
@@ -35,40 +33,13 @@ internal static class Outages
             || postgres.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.LockNotAvailable
                 or PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.UndefinedTable
                 or PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.DataCorrupted or PostgresErrorCodes.IndexCorrupted,
-        // Not from the server: the connection failed. (A misuse such as a command run while a reader is open is the
-        // projection's own bug and is not transient; a client timeout is told apart by asking the database.)
-        NpgsqlException { InnerException: TimeoutException } => false,
+        // Not from the server: the connection failed or timed out. (A misuse such as a command run while a reader
+        // is open is the projection's own bug and is not transient.) A lock wait runs into the client's timeout as a
+        // slow statement does, so one event that keeps timing out is taken for an outage, never dead-lettered.
+        NpgsqlException { InnerException: TimeoutException } => oneEvent,
         NpgsqlException npgsql => npgsql.IsTransient,
         _ => false,
     });
-
-    /// <summary>
-    /// For one event that failed on its own: an outage as <see cref="IsOutage"/> has it, or a client timeout while the
-    /// database does not answer a trivial query either. A database that answers has left the event's statement itself
-    /// too slow, which is that event's failure, and it is dead-lettered after its retries as a server timeout would be.
-    /// </summary>
-    public static async Task<bool> IsOutageOfOneEventAsync(Exception exception, NpgsqlDataSource database, CancellationToken cancellationToken)
-    {
-        if (IsOutage(exception))
-        {
-            return true;
-        }
-        if (!Causes(exception).Any(cause => cause is NpgsqlException { InnerException: TimeoutException }))
-        {
-            return false;
-        }
-        try
-        {
-            await using var probe = database.CreateCommand("SELECT 1");
-            probe.CommandTimeout = ProbeSeconds;
-            await probe.ExecuteScalarAsync(cancellationToken);
-            return false;
-        }
-        catch (Exception probeFailure) when (probeFailure is NpgsqlException or TimeoutException)
-        {
-            return true;
-        }
-    }
 
     private static IEnumerable<Exception> Causes(Exception exception)
     {

@@ -446,7 +446,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             committing = true;
             await transaction.CommitAsync(stopping);
         }
-        catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception))
+        catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception, oneEvent: events.Count == 1))
         {
             if (!committing)
             {
@@ -495,15 +495,11 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     await transaction.CommitAsync(stopping);
                     break;
                 }
-                catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception))
+                catch (Exception exception) when (!stopping.IsCancellationRequested && !Outages.IsOutage(exception, oneEvent: true))
                 {
                     if (!committing)
                     {
                         await transaction.RollbackAsync(stopping);
-                    }
-                    if (await Outages.IsOutageOfOneEventAsync(exception, _store.DataSource, stopping))
-                    {
-                        throw;
                     }
                     if (attempt < _options.MaxAttempts)
                     {

@@ -394,7 +394,7 @@ public sealed partial class StreamStore
             await transaction.ReleaseAsync(wholeBatch, cancellationToken);
             return;
         }
-        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !Outages.IsOutage(exception))
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !Outages.IsOutage(exception, oneEvent: batch.Count == 1))
         {
             await transaction.RollbackAsync(wholeBatch, cancellationToken);
         }
@@ -410,13 +410,9 @@ public sealed partial class StreamStore
                     await transaction.ReleaseAsync(oneEvent, cancellationToken);
                     break;
                 }
-                catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !Outages.IsOutage(exception))
+                catch (Exception exception) when (!cancellationToken.IsCancellationRequested && !Outages.IsOutage(exception, oneEvent: true))
                 {
                     await transaction.RollbackAsync(oneEvent, cancellationToken);
-                    if (await Outages.IsOutageOfOneEventAsync(exception, DataSource, cancellationToken))
-                    {
-                        throw;
-                    }
                     if (attempt < RebuildAttempts)
                     {
                         continue;
