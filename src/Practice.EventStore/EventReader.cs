@@ -14,8 +14,10 @@ internal static class EventReader
     /// <summary>How many columns <see cref="Columns"/> selects; a query may select more after them.</summary>
     public const int ColumnCount = 10;
 
+    /// <param name="afterEach">Reads what a query selects after <see cref="Columns"/>, row by row.</param>
     public static async Task<IReadOnlyList<StoredEvent>> ReadAllAsync(
-        NpgsqlCommand command, EventSerializer serializer, Func<string, bool> wanted, CancellationToken cancellationToken, Unreadable unreadable = Unreadable.Throw)
+        NpgsqlCommand command, EventSerializer serializer, Func<string, bool> wanted, CancellationToken cancellationToken, Unreadable unreadable = Unreadable.Throw,
+        Action<NpgsqlDataReader>? afterEach = null)
     {
         var events = new List<StoredEvent>();
         var metadata = new MetadataCache(serializer);
@@ -23,6 +25,7 @@ internal static class EventReader
         while (await reader.ReadAsync(cancellationToken))
         {
             events.Add(Read(reader, serializer, wanted, unreadable, metadata));
+            afterEach?.Invoke(reader);
         }
         return events;
     }

@@ -24,7 +24,7 @@ public static class StoreInstrumentation
     internal static readonly Histogram<double> ProjectionLag =
         Meter.CreateHistogram<double>("practice.projection.lag", "s", "Age of a batch's oldest event when its projection applied it.");
     internal static readonly Counter<long> ProjectionStalls =
-        Meter.CreateCounter<long>("practice.projection.stalls", "{stall}", "Times a projection stopped on a failure that was not one event's (an outage) and waits to try again.");
+        Meter.CreateCounter<long>("practice.projection.stalls", "{stall}", "Times a projection's loop stopped on a failure other than one event's (an outage, a lost connection, a refused lead) and waits to try again.");
     internal static readonly Counter<long> DeadLetters =
         Meter.CreateCounter<long>("practice.projection.dead_letters", "{event}", "Events a projection gave up on after retries.");
 }

@@ -85,6 +85,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
 
     internal ProjectionDaemon(StreamStore store, DaemonOptions options)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
+        // At zero bytes not even a batch's first event would fit, and the projection would wait for good.
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchBytes);
         _store = store;
         _options = options;
         _logger = store.LoggerFactory.CreateLogger<ProjectionDaemon>();

@@ -101,16 +101,9 @@ internal static class ProjectionProgress
         AddPosition(command, after);
         command.Parameters.Add(new NpgsqlParameter { Value = limits.Events });
         command.Parameters.Add(new NpgsqlParameter { Value = limits.Bytes });
-        var events = new List<StoredEvent>();
-        var metadata = new EventReader.MetadataCache(store.Serializer);
-        var wanted = store.Wants(projection);
         long upto = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            events.Add(EventReader.Read(reader, store.Serializer, wanted, Unreadable.AsUndecodable, metadata));
-            upto = reader.GetInt64(EventReader.ColumnCount);
-        }
+        var events = await EventReader.ReadAllAsync(command, store.Serializer, store.Wants(projection), cancellationToken, Unreadable.AsUndecodable,
+            afterEach: reader => upto = reader.GetInt64(EventReader.ColumnCount));
         return new SafeBatch(events, Full: events.Count == limits.Events || upto >= limits.Bytes);
     }
 
