@@ -14,9 +14,11 @@ public sealed class ProjectionOutageException(string message, Exception? inner =
 /// cannot apply; an outage (lost connection, read-only server after a failover, the server shutting down, a
 /// missing table or privilege, resources exhausted, a projection's own target down) would fail every event alike,
 /// and dead-lettering them would skip the whole backlog. So an outage stops the batch and the daemon retries it
-/// later, in order, losing nothing. A server's statement timeout is not one, nor is the client's command timeout for a
-/// batch: a smaller batch may pass. One event that keeps timing out is taken for an outage, so a server that hangs, or a
-/// lock held on a read-model table, dead-letters nothing.
+/// later, in order, losing nothing. The daemon's leader sessions wait for a lock for less time than a statement may
+/// run, and both for less than the client waits, so the server names the cause: a lock wait (55P03, a migration or
+/// a session holding a read-model table) is an outage; a statement that runs too long (57014) is not, since a smaller
+/// batch may pass, and one event that keeps doing it is dead-lettered; and a client timeout, a server that did not
+/// answer at all, is an outage once the event is on its own.
 /// </summary>
 internal static class Outages
 {
@@ -34,8 +36,8 @@ internal static class Outages
                 or PostgresErrorCodes.ReadOnlySqlTransaction or PostgresErrorCodes.UndefinedTable
                 or PostgresErrorCodes.InsufficientPrivilege or PostgresErrorCodes.DataCorrupted or PostgresErrorCodes.IndexCorrupted,
         // Not from the server: the connection failed or timed out. (A misuse such as a command run while a reader
-        // is open is the projection's own bug and is not transient.) A lock wait runs into the client's timeout as a
-        // slow statement does, so one event that keeps timing out is taken for an outage, never dead-lettered.
+        // is open is the projection's own bug and is not transient.) A server that answers names a slow statement or
+        // a lock wait before the client's timeout, so one event that still runs into it met a server that hangs.
         NpgsqlException { InnerException: TimeoutException } => oneEvent,
         NpgsqlException npgsql => npgsql.IsTransient,
         _ => false,

@@ -41,6 +41,19 @@ public sealed record DaemonOptions
     /// and the wait doubles, up to this, for as long as the failures go on: a partner down for an hour is not called every two seconds.
     /// </summary>
     public TimeSpan OutageRetryLimit { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long one statement of a projection may run before the server cancels it, which counts against the event
+    /// (a batch that runs too long is tried event by event). Null: four fifths of the connection's Command Timeout,
+    /// so that the server, which tells a slow statement from a lock wait, answers before the client gives up.
+    /// </summary>
+    public TimeSpan? StatementTimeout { get; init; }
+
+    /// <summary>
+    /// How long a projection's statement waits for a lock (a migration's, a rebuild's swap, a session holding its
+    /// table) before the server cancels it, which is an outage: nothing is dead-lettered. Below <see cref="StatementTimeout"/>.
+    /// </summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>The wait before a projection is tried again: doubling from the first to the limit while failures follow each other.</summary>
@@ -80,6 +93,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _standingBy = new();
     private readonly ConcurrentDictionary<string, FailureBackoff> _rebuildRetry = new();
     private readonly Lock _lifecycle = new();
+    private readonly string _serverTimeouts;
     private CancellationTokenSource? _stopping;
     private Task? _stopped;
 
@@ -88,9 +102,30 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         // At zero bytes not even a batch's first event would fit, and the projection would wait for good.
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchBytes);
+        _serverTimeouts = ServerTimeouts(options, TimeSpan.FromSeconds(new NpgsqlConnectionStringBuilder(store.SessionDataSource.ConnectionString).CommandTimeout));
         _store = store;
         _options = options;
         _logger = store.LoggerFactory.CreateLogger<ProjectionDaemon>();
+    }
+
+    /// <summary>
+    /// The leader's session limits, checked once: a lock wait must end before a statement's limit, or it would be taken for
+    /// a slow event and dead-lettered, and both before the client's timeout (zero: none), which cannot tell them apart.
+    /// </summary>
+    private static string ServerTimeouts(DaemonOptions options, TimeSpan clientTimeout)
+    {
+        var statement = options.StatementTimeout ?? clientTimeout * 0.8;
+        if (statement < TimeSpan.Zero || (statement > TimeSpan.Zero && statement < TimeSpan.FromMilliseconds(1)) || (clientTimeout > TimeSpan.Zero && (statement == TimeSpan.Zero || statement >= clientTimeout)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.StatementTimeout,
+                $"A projection's statement timeout must be positive and below the connection's Command Timeout ({clientTimeout.TotalSeconds:0} s).");
+        }
+        if (options.LockTimeout < TimeSpan.FromMilliseconds(1) || (statement > TimeSpan.Zero && options.LockTimeout >= statement))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LockTimeout,
+                $"A projection's lock timeout must be at least 1 ms and below its statement timeout ({statement.TotalMilliseconds:0} ms).");
+        }
+        return FormattableString.Invariant($"SET statement_timeout = {(long)statement.TotalMilliseconds}; SET lock_timeout = {(long)options.LockTimeout.TotalMilliseconds}");
     }
 
     /// <summary>Projections this instance currently leads.</summary>
@@ -274,6 +309,10 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             {
                 // A standby keeps its connection while it waits, rather than dialling anew each time.
                 await using var connection = await _store.SessionDataSource.OpenConnectionAsync(stopping);
+                await using (var limits = new NpgsqlCommand(_serverTimeouts, connection))
+                {
+                    await limits.ExecuteNonQueryAsync(stopping);
+                }
                 while (!await TryLeadAsync(connection, projection, stopping))
                 {
                     await Delay(_options.LeaderRetryInterval, stopping);

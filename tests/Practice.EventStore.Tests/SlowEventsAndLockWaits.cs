@@ -1,0 +1,129 @@
+using Npgsql;
+using Practice.EventStore.Projections;
+using Practice.Testing;
+
+namespace Practice.EventStore.Tests;
+
+/// <summary>An event log whose apply runs far longer than any statement may for one deposit, and counts its tries.</summary>
+public sealed class SlowOnDemandProjection(string name) : IProjection
+{
+    private readonly EventLogProjection _log = new(name);
+    private int _tries;
+
+    public const decimal SlowAmount = 4242m;
+
+    public int Tries => Volatile.Read(ref _tries);
+
+    public string Name => _log.Name;
+
+    public IReadOnlyList<ProjectionTable> Tables => _log.Tables;
+
+    public IReadOnlySet<string> EventTypes => _log.EventTypes;
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _tries);
+        if (events.Any(e => e.Data is Deposited { Amount: SlowAmount }))
+        {
+            await using var slow = context.CreateCommand("SELECT pg_sleep(5)");
+            await slow.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await _log.ApplyAsync(context, events, cancellationToken);
+    }
+}
+
+public sealed class SlowEventsAndLockWaitsFixture : StoreFixture
+{
+    public SlowOnDemandProjection Projection { get; } = new("slow_or_locked_log");
+
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(Projection);
+    }
+}
+
+/// <summary>
+/// A statement that runs too long and a statement that waits for a lock look alike to the client; the server tells
+/// them apart when the daemon sets its limits, and only the first is the event's fault.
+/// </summary>
+public sealed class SlowEventsAndLockWaits(SlowEventsAndLockWaitsFixture fixture) : IClassFixture<SlowEventsAndLockWaitsFixture>
+{
+    private static readonly DaemonOptions Limited = new()
+    {
+        PollInterval = TimeSpan.FromMilliseconds(50),
+        LeaderRetryInterval = TimeSpan.FromMilliseconds(100),
+        OutageRetryLimit = TimeSpan.FromMilliseconds(200),
+        RetryDelay = TimeSpan.FromMilliseconds(10),
+        StatementTimeout = TimeSpan.FromMilliseconds(300),
+        LockTimeout = TimeSpan.FromMilliseconds(100),
+    };
+
+    private readonly StreamStore _store = fixture.Store;
+
+    // Before the daemon set a statement timeout, the client's 30 s passed first, which was taken for an outage: one slow event stalled the projection for good.
+    [Fact]
+    public async Task An_event_slower_than_the_statement_timeout_is_dead_lettered_and_the_rest_flow_on()
+    {
+        await using var daemon = _store.CreateDaemon(Limited);
+        await daemon.StartAsync();
+        const string stream = "account-with-a-slow-deposit";
+        await using (var session = _store.OpenSession("tenant-a"))
+        {
+            session.StartStream(stream, "account", new Opened(stream), new Deposited(1), new Deposited(SlowOnDemandProjection.SlowAmount), new Deposited(3));
+            await session.SaveChangesAsync();
+        }
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(20));
+
+        var letter = Assert.Single(await _store.GetDeadLettersAsync(fixture.Projection.Name));
+        Assert.Equal(3, await Db.ScalarAsync<long>($"SELECT version FROM {fixture.Schema}.events WHERE seq = $1", letter.EventSequence));
+        Assert.Contains("statement timeout", letter.Error, StringComparison.Ordinal);
+        Assert.Equal(3, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
+    }
+
+    // Waiting on a lock longer than a statement may run would be cancelled as a slow statement, and dead-lettered, without a shorter lock timeout.
+    [Fact]
+    public async Task A_session_holding_the_read_model_table_dead_letters_nothing_and_the_events_follow_its_end()
+    {
+        await using var daemon = _store.CreateDaemon(Limited);
+        await daemon.StartAsync();
+        var lettersBefore = (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count;
+        const string stream = "account-behind-a-table-lock";
+        await using (var holder = new NpgsqlConnection(TestDatabase.ConnectionString))
+        {
+            await holder.OpenAsync();
+            await using var holding = await holder.BeginTransactionAsync();
+            await using (var lockTable = new NpgsqlCommand($"LOCK TABLE {fixture.Schema}.{fixture.Projection.Name} IN EXCLUSIVE MODE", holder, holding))
+            {
+                await lockTable.ExecuteNonQueryAsync();
+            }
+            var triesBefore = fixture.Projection.Tries;
+            await Accounts.StartAsync(_store, stream, 3);
+            // More tries, each longer than a statement may run, than a slow event gets before it is dead-lettered.
+            await Eventually.HoldsAsync(() => fixture.Projection.Tries - triesBefore > 4, TimeSpan.FromSeconds(20), "the daemon keeps trying behind the lock");
+            Assert.Equal(lettersBefore, (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count);
+            await holding.CommitAsync();
+        }
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(3, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
+        Assert.Equal(lettersBefore, (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count);
+    }
+
+    [Theory]
+    [InlineData(30_000, 5_000)]
+    [InlineData(60_000, 5_000)]
+    [InlineData(1_000, 1_000)]
+    [InlineData(1_000, 0)]
+    public void Limits_the_server_cannot_keep_in_order_are_refused_when_the_daemon_is_created(int statementMilliseconds, int lockMilliseconds)
+    {
+        // The test connection keeps Npgsql's Command Timeout of 30 s: a statement limit must be below it, a lock limit below that.
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => _store.CreateDaemon(new DaemonOptions
+        {
+            StatementTimeout = TimeSpan.FromMilliseconds(statementMilliseconds),
+            LockTimeout = TimeSpan.FromMilliseconds(lockMilliseconds),
+        }));
+        Assert.Contains("timeout", refused.Message, StringComparison.Ordinal);
+    }
+}
