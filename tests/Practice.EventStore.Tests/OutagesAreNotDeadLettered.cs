@@ -270,3 +270,63 @@ public sealed class OutagesBackOff(OutagesBackOffFixture fixture) : IClassFixtur
 
     public void Dispose() => _meters.Dispose();
 }
+
+public sealed class OutagesKeepTheLeadFixture : StoreFixture
+{
+    public FailingOnDemandProjection Projection { get; } = new("lead_keeping_log");
+
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(Projection);
+    }
+}
+
+public sealed class OutagesKeepTheLead(OutagesKeepTheLeadFixture fixture) : IClassFixture<OutagesKeepTheLeadFixture>
+{
+    private static readonly DaemonOptions Backing = new()
+    {
+        PollInterval = TimeSpan.FromMilliseconds(50),
+        LeaderRetryInterval = TimeSpan.FromMilliseconds(100),
+        OutageRetryLimit = TimeSpan.FromMilliseconds(800),
+    };
+
+    private readonly StreamStore _store = fixture.Store;
+
+    // Released for each wait, the lead passed to the standby, which called the partner at once: the backoff was undone by a second instance.
+    [Fact]
+    public async Task While_the_partner_is_down_the_leader_waits_with_the_lead_held_and_the_standby_stays_out()
+    {
+        await using var first = _store.CreateDaemon(Backing);
+        await using var second = _store.CreateDaemon(Backing);
+        await first.StartAsync();
+        await second.StartAsync();
+        var name = fixture.Projection.Name;
+        await Eventually.HoldsAsync(() => first.Leading.Contains(name) || second.Leading.Contains(name), TimeSpan.FromSeconds(10), "one daemon leads");
+        var (leader, standby) = first.Leading.Contains(name) ? (first, second) : (second, first);
+
+        fixture.Projection.Outage = SimulatedOutage.TargetDown;
+        var triesBefore = fixture.Projection.OutageTries.Count;
+        try
+        {
+            await Accounts.StartAsync(_store, "account-while-the-partner-stays-down", 2);
+            while (fixture.Projection.OutageTries.Count - triesBefore < 6)
+            {
+                Assert.Contains(name, leader.Leading);
+                Assert.DoesNotContain(name, standby.Leading);
+                await Task.Delay(20);
+            }
+        }
+        finally
+        {
+            fixture.Projection.Outage = SimulatedOutage.None;
+        }
+        var tries = fixture.Projection.OutageTries.Skip(triesBefore).Take(6).ToList();
+        var gaps = tries.Zip(tries.Skip(1), (earlier, later) => Stopwatch.GetElapsedTime(earlier, later)).ToList();
+        Assert.All(gaps.Skip(3), gap => Assert.True(gap >= TimeSpan.FromMilliseconds(750), $"a wait of {gap.TotalMilliseconds:0} ms after three failures"));
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
+        Assert.Contains(name, leader.Leading);
+        Assert.Equal(2, await Db.CountAsync(fixture.Schema, name, "stream_id = 'account-while-the-partner-stays-down'"));
+    }
+}

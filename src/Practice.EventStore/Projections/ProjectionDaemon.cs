@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -324,7 +325,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                     {
                         _leading[projection.Name] = true;
                         _logger.LogInformation("Leading projection {Projection}.", projection.Name);
-                        await LeadAsync(connection, projection, afterFailure, stopping);
+                        await LeadThroughOutagesAsync(connection, projection, afterFailure, stopping);
                     }
                 }
                 finally
@@ -339,11 +340,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             // Whatever went wrong, the loop lives on: a projection that silently stops is the worst outcome.
             catch (Exception exception) when (!stopping.IsCancellationRequested)
             {
-                var retryIn = afterFailure.Next();
-                _logger.LogError(exception, "Projection {Projection} stopped leading after an error; retrying in {Wait}.", projection.Name, retryIn);
-                StoreInstrumentation.ProjectionStalls.Add(1,
-                    new KeyValuePair<string, object?>("projection", projection.Name), new KeyValuePair<string, object?>("error.type", exception.GetType().Name));
-                await Delay(retryIn, stopping);
+                await StallAsync(projection, exception, afterFailure, "stopped leading after an error", stopping);
             }
             if (standBy is { } wait)
             {
@@ -416,6 +413,37 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     }
 
     internal static string LockKey(string schema, string projection) => $"practice-projection:{schema}.{projection}";
+
+    /// <summary>
+    /// An outage that leaves the leader's own session usable (a partner down, a missing table, a lock held) is waited out
+    /// with the lead held: released, it would pass at once to a standby that meets the same outage, and the projection's
+    /// target would be tried as often as there are instances. A broken session ends the lead, as it releases the lock
+    /// anyway, and so does any other error, since a fresh session clears what a failed one may have left behind.
+    /// </summary>
+    private async Task LeadThroughOutagesAsync(NpgsqlConnection connection, IProjection projection, FailureBackoff afterFailure, CancellationToken stopping)
+    {
+        while (true)
+        {
+            try
+            {
+                await LeadAsync(connection, projection, afterFailure, stopping);
+                return;
+            }
+            catch (Exception exception) when (!stopping.IsCancellationRequested && connection.FullState == ConnectionState.Open && Outages.IsOutage(exception, oneEvent: true))
+            {
+                await StallAsync(projection, exception, afterFailure, "stopped after an error, still leading", stopping);
+            }
+        }
+    }
+
+    private async Task StallAsync(IProjection projection, Exception exception, FailureBackoff afterFailure, string what, CancellationToken stopping)
+    {
+        var retryIn = afterFailure.Next();
+        _logger.LogError(exception, "Projection {Projection} {What}; retrying in {Wait}.", projection.Name, what, retryIn);
+        StoreInstrumentation.ProjectionStalls.Add(1,
+            new KeyValuePair<string, object?>("projection", projection.Name), new KeyValuePair<string, object?>("error.type", exception.GetType().Name));
+        await Delay(retryIn, stopping);
+    }
 
     private async Task LeadAsync(NpgsqlConnection connection, IProjection projection, FailureBackoff afterFailure, CancellationToken stopping)
     {
