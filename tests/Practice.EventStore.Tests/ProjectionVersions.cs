@@ -285,7 +285,12 @@ internal sealed class ComplaintsLogger : Microsoft.Extensions.Logging.ILoggerFac
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _complaints = new();
 
+    private readonly System.Collections.Concurrent.ConcurrentQueue<Exception> _errors = new();
+
     public IReadOnlyCollection<string> Complaints => _complaints;
+
+    /// <summary>The exceptions logged with the complaints, as the logger was given them.</summary>
+    public IReadOnlyCollection<Exception> Errors => _errors;
 
     public Microsoft.Extensions.Logging.ILogger CreateLogger(string categoryName) => this;
 
@@ -301,6 +306,10 @@ internal sealed class ComplaintsLogger : Microsoft.Extensions.Logging.ILoggerFac
         if (IsEnabled(logLevel))
         {
             _complaints.Enqueue(formatter(state, exception));
+            if (exception is not null)
+            {
+                _errors.Enqueue(exception);
+            }
         }
     }
 

@@ -127,3 +127,84 @@ public sealed class SlowEventsAndLockWaits(SlowEventsAndLockWaitsFixture fixture
         Assert.Contains("timeout", refused.Message, StringComparison.Ordinal);
     }
 }
+
+/// <summary>An event log whose first apply of one deposit lifts the server's limit and outwaits the client, once.</summary>
+public sealed class HangingOnceProjection(string name) : IProjection
+{
+    private readonly EventLogProjection _log = new(name);
+    private int _hung;
+
+    public const decimal HangAmount = 4343m;
+
+    public string Name => _log.Name;
+
+    public IReadOnlyList<ProjectionTable> Tables => _log.Tables;
+
+    public IReadOnlySet<string> EventTypes => _log.EventTypes;
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Any(e => e.Data is Deposited { Amount: HangAmount }) && Interlocked.Exchange(ref _hung, 1) == 0)
+        {
+            await using var hang = context.CreateCommand("SET LOCAL statement_timeout = 0; SELECT pg_sleep(3)");
+            await hang.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await _log.ApplyAsync(context, events, cancellationToken);
+    }
+}
+
+public sealed class ABatchThatOutwaitsTheClient : IAsyncLifetime
+{
+    private readonly string _schema = TestDatabase.NewSchemaName();
+    private readonly HangingOnceProjection _projection = new("hanging_once_log");
+    private readonly ComplaintsLogger _logs = new();
+    private StreamStore? _store;
+
+    public async Task InitializeAsync()
+    {
+        await TestDatabase.EnsureReachableAsync();
+        var options = new StoreOptions { ConnectionString = $"{TestDatabase.ConnectionString};Command Timeout=1", Schema = _schema };
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(_projection);
+        _store = StreamStore.Create(options, _logs);
+        await _store.MigrateAsync();
+    }
+
+    // Npgsql cancels the statement on the server when its timeout passes, so the session stays usable and the batch goes event by event on it.
+    [Fact]
+    public async Task A_batch_that_outwaits_the_client_is_logged_with_its_timeout_and_then_applied_event_by_event()
+    {
+        var store = _store!;
+        await using var daemon = store.CreateDaemon(new DaemonOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(50),
+            LeaderRetryInterval = TimeSpan.FromMilliseconds(100),
+            RetryDelay = TimeSpan.FromMilliseconds(10),
+            StatementTimeout = TimeSpan.FromMilliseconds(500),
+            LockTimeout = TimeSpan.FromMilliseconds(100),
+        });
+        await daemon.StartAsync();
+        const string stream = "account-whose-batch-hangs";
+        await using (var session = store.OpenSession("tenant-a"))
+        {
+            session.StartStream(stream, "account", new Opened(stream), new Deposited(HangingOnceProjection.HangAmount), new Deposited(3));
+            await session.SaveChangesAsync();
+        }
+
+        await store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Contains(_logs.Errors, error => error is NpgsqlException { InnerException: TimeoutException });
+        Assert.Empty(await store.GetDeadLettersAsync(_projection.Name));
+        Assert.Equal(3, await Db.CountAsync(_schema, _projection.Name, $"stream_id = '{stream}'"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+        _logs.Dispose();
+        await TestDatabase.DropSchemaAsync(_schema);
+    }
+}
