@@ -208,3 +208,50 @@ public sealed class ABatchThatOutwaitsTheClient : IAsyncLifetime
         await TestDatabase.DropSchemaAsync(_schema);
     }
 }
+
+public sealed class ARebuildMeetingASlowEvent : IAsyncLifetime
+{
+    private readonly string _schema = TestDatabase.NewSchemaName();
+    private readonly SlowOnDemandProjection _projection = new("slow_rebuilt_log");
+    private StreamStore? _store;
+
+    public async Task InitializeAsync()
+    {
+        await TestDatabase.EnsureReachableAsync();
+        // A client timeout of 1 s gives the rebuild's statements 800 ms on the server.
+        var options = new StoreOptions { ConnectionString = $"{TestDatabase.ConnectionString};Command Timeout=1", Schema = _schema };
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(_projection);
+        _store = StreamStore.Create(options);
+        await _store.MigrateAsync();
+    }
+
+    // Before the rebuild set a statement timeout, the slow event ran into the client's, an outage, and the whole rebuild failed.
+    [Fact]
+    public async Task Sets_the_slow_event_aside_as_a_dead_letter_and_swaps_in_the_rest()
+    {
+        var store = _store!;
+        const string stream = "account-rebuilt-past-a-slow-deposit";
+        await using (var session = store.OpenSession("tenant-a"))
+        {
+            session.StartStream(stream, "account", new Opened(stream), new Deposited(SlowOnDemandProjection.SlowAmount), new Deposited(3));
+            await session.SaveChangesAsync();
+        }
+
+        await store.RebuildProjectionAsync(_projection.Name);
+
+        var letter = Assert.Single(await store.GetDeadLettersAsync(_projection.Name));
+        Assert.Equal(2, await Db.ScalarAsync<long>($"SELECT version FROM {_schema}.events WHERE seq = $1", letter.EventSequence));
+        Assert.Contains("statement timeout", letter.Error, StringComparison.Ordinal);
+        Assert.Equal(2, await Db.CountAsync(_schema, _projection.Name, $"stream_id = '{stream}'"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+        await TestDatabase.DropSchemaAsync(_schema);
+    }
+}

@@ -103,7 +103,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         // At zero bytes not even a batch's first event would fit, and the projection would wait for good.
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchBytes);
-        _serverTimeouts = ServerTimeouts(options, TimeSpan.FromSeconds(new NpgsqlConnectionStringBuilder(store.SessionDataSource.ConnectionString).CommandTimeout));
+        _serverTimeouts = ServerTimeouts(options, store.DefaultStatementTimeout, store.ClientTimeout);
         _store = store;
         _options = options;
         _logger = store.LoggerFactory.CreateLogger<ProjectionDaemon>();
@@ -113,9 +113,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     /// The leader's session limits, checked once: a lock wait must end before a statement's limit, or it would be taken for
     /// a slow event and dead-lettered, and both before the client's timeout (zero: none), which cannot tell them apart.
     /// </summary>
-    private static string ServerTimeouts(DaemonOptions options, TimeSpan clientTimeout)
+    private static string ServerTimeouts(DaemonOptions options, TimeSpan defaultStatementTimeout, TimeSpan clientTimeout)
     {
-        var statement = options.StatementTimeout ?? clientTimeout * 0.8;
+        var statement = options.StatementTimeout ?? defaultStatementTimeout;
         if (statement < TimeSpan.Zero || (statement > TimeSpan.Zero && statement < TimeSpan.FromMilliseconds(1)) || (clientTimeout > TimeSpan.Zero && (statement == TimeSpan.Zero || statement >= clientTimeout)))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.StatementTimeout,
