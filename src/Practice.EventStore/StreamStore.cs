@@ -46,14 +46,6 @@ public sealed partial class StreamStore : IAsyncDisposable
 
     /// <summary>The connection's Command Timeout; zero: none.</summary>
     internal TimeSpan ClientTimeout { get; }
-
-    /// <summary>
-    /// How long one statement of a projection may run on the server, unless told otherwise: four fifths of the client's
-    /// timeout, so that the server cancels a slow statement, which is the event's failure, before the client gives up
-    /// on a server that does not answer, which is an outage.
-    /// </summary>
-    internal TimeSpan DefaultStatementTimeout => ClientTimeout * 0.8;
-
     /// <summary>Channel the daemon LISTENs on; notified after commits that appended events.</summary>
     internal string NotificationChannel => $"{Options.Schema}_events";
 

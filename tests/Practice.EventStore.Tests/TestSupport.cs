@@ -181,6 +181,26 @@ internal sealed class RecordingProgress<T> : IProgress<T>
 }
 
 /// <summary>Counts the events its store applies through the projection it wraps, in any table: the daemon's work, as the process sees it.</summary>
+/// <summary>An event log that first runs what a test makes it meet: a failure, a slow statement, a hang.</summary>
+public abstract class TroubledEventLog(string name) : IProjection
+{
+    private readonly EventLogProjection _log = new(name);
+
+    public string Name => _log.Name;
+
+    public IReadOnlyList<ProjectionTable> Tables => _log.Tables;
+
+    public IReadOnlySet<string> EventTypes => _log.EventTypes;
+
+    public async Task ApplyAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        await MeetTroubleAsync(context, events, cancellationToken);
+        await _log.ApplyAsync(context, events, cancellationToken);
+    }
+
+    protected abstract Task MeetTroubleAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
+}
+
 public sealed class ApplyCountingProjection(IProjection inner) : IProjection
 {
     private int _events;

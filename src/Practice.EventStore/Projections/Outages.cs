@@ -43,6 +43,14 @@ internal static class Outages
         _ => false,
     });
 
+    /// <summary>
+    /// An outage that every instance would meet alike, and that a fresh session would not end: the projection's own target
+    /// down, or a lock held on its table. Any other (a read-only server after a failover, a missing table or privilege)
+    /// may be the leader's session or code alone, which another instance, or a new session, does not share.
+    /// </summary>
+    public static bool IsSharedByEveryInstance(Exception exception) => Causes(exception).Any(cause =>
+        cause is ProjectionOutageException or PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable });
+
     private static IEnumerable<Exception> Causes(Exception exception)
     {
         yield return exception;

@@ -44,17 +44,19 @@ public sealed record DaemonOptions
     public TimeSpan OutageRetryLimit { get; init; } = TimeSpan.FromMinutes(1);
 
     /// <summary>
-    /// How long one statement of a projection may run before the server cancels it, which counts against the event
-    /// (a batch that runs too long is tried event by event). Null: four fifths of the connection's Command Timeout,
-    /// so that the server, which tells a slow statement from a lock wait, answers before the client gives up.
+    /// How long one statement of a projection's apply may run before the server cancels it, which counts against the
+    /// event (a batch that runs too long is tried event by event). Null: four fifths of the connection's Command
+    /// Timeout, so that the server, which tells a slow statement from a lock wait, answers before the client gives up;
+    /// at most nine tenths of it. The daemon's own reads of a batch are not limited: their time grows with the link.
     /// </summary>
     public TimeSpan? StatementTimeout { get; init; }
 
     /// <summary>
-    /// How long a projection's statement waits for a lock (a migration's, a rebuild's swap, a session holding its
-    /// table) before the server cancels it, which is an outage: nothing is dead-lettered. Below <see cref="StatementTimeout"/>.
+    /// How long a statement of the leader waits for a lock (a migration's, a rebuild's swap, a session holding a read
+    /// model's table) before the server cancels it, which is an outage: nothing is dead-lettered. Below
+    /// <see cref="StatementTimeout"/>; null: 5 s, or half the statement timeout if that is shorter.
     /// </summary>
-    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan? LockTimeout { get; init; }
 }
 
 /// <summary>The wait before a projection is tried again: doubling from the first to the limit while failures follow each other.</summary>
@@ -77,6 +79,9 @@ internal sealed class FailureBackoff
     }
 
     public void Reset() => _next = _first;
+
+    /// <summary>That the waits have grown as long as they may.</summary>
+    public bool NextIsTheLimit => _next >= _limit;
 }
 
 /// <summary>
@@ -94,7 +99,8 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _standingBy = new();
     private readonly ConcurrentDictionary<string, FailureBackoff> _rebuildRetry = new();
     private readonly Lock _lifecycle = new();
-    private readonly string _serverTimeouts;
+    private readonly string _lockTimeout;
+    private readonly string? _statementTimeout;
     private CancellationTokenSource? _stopping;
     private Task? _stopped;
 
@@ -103,31 +109,37 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         // At zero bytes not even a batch's first event would fit, and the projection would wait for good.
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchBytes);
-        _serverTimeouts = ServerTimeouts(options, store.DefaultStatementTimeout, store.ClientTimeout);
+        (_lockTimeout, _statementTimeout) = ServerTimeouts(options, store.ClientTimeout);
         _store = store;
         _options = options;
         _logger = store.LoggerFactory.CreateLogger<ProjectionDaemon>();
     }
 
     /// <summary>
-    /// The leader's session limits, checked once: a lock wait must end before a statement's limit, or it would be taken for
-    /// a slow event and dead-lettered, and both before the client's timeout (zero: none), which cannot tell them apart.
+    /// The leader's limits, checked once: a lock wait must end before a statement's limit, or it would be taken for a
+    /// slow event and dead-lettered, and both well before the client's timeout (zero: none), which cannot tell them
+    /// apart. No statement limit at all (a client that never gives up) leaves the server's own setting in force.
     /// </summary>
-    private static string ServerTimeouts(DaemonOptions options, TimeSpan defaultStatementTimeout, TimeSpan clientTimeout)
+    private static (string LockTimeout, string? StatementTimeout) ServerTimeouts(DaemonOptions options, TimeSpan clientTimeout)
     {
-        var statement = options.StatementTimeout ?? defaultStatementTimeout;
-        if (statement < TimeSpan.Zero || (statement > TimeSpan.Zero && statement < TimeSpan.FromMilliseconds(1)) || (clientTimeout > TimeSpan.Zero && (statement == TimeSpan.Zero || statement >= clientTimeout)))
+        var statement = options.StatementTimeout ?? clientTimeout * 0.8;
+        if (statement < TimeSpan.Zero || (statement > TimeSpan.Zero && statement < TimeSpan.FromMilliseconds(2))
+            || (clientTimeout > TimeSpan.Zero && (statement == TimeSpan.Zero || statement > clientTimeout * 0.9)))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.StatementTimeout,
-                $"A projection's statement timeout must be positive and below the connection's Command Timeout ({clientTimeout.TotalSeconds:0} s).");
+                $"A projection's statement timeout must be positive and at most nine tenths of the connection's Command Timeout ({clientTimeout.TotalSeconds:0} s).");
         }
-        if (options.LockTimeout < TimeSpan.FromMilliseconds(1) || (statement > TimeSpan.Zero && options.LockTimeout >= statement))
+        var lockWait = options.LockTimeout ?? (statement > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(DefaultLockTimeout.Ticks, statement.Ticks / 2)) : DefaultLockTimeout);
+        if (lockWait < TimeSpan.FromMilliseconds(1) || (statement > TimeSpan.Zero && lockWait >= statement))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.LockTimeout,
                 $"A projection's lock timeout must be at least 1 ms and below its statement timeout ({statement.TotalMilliseconds:0} ms).");
         }
-        return FormattableString.Invariant($"SET statement_timeout = {(long)statement.TotalMilliseconds}; SET lock_timeout = {(long)options.LockTimeout.TotalMilliseconds}");
+        return (FormattableString.Invariant($"SET lock_timeout = {(long)lockWait.TotalMilliseconds}"),
+            statement > TimeSpan.Zero ? FormattableString.Invariant($"SET LOCAL statement_timeout = {(long)statement.TotalMilliseconds}") : null);
     }
+
+    private static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Projections this instance currently leads.</summary>
     public IReadOnlyCollection<string> Leading => _leading.Where(p => p.Value).Select(p => p.Key).ToList();
@@ -310,7 +322,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             {
                 // A standby keeps its connection while it waits, rather than dialling anew each time.
                 await using var connection = await _store.SessionDataSource.OpenConnectionAsync(stopping);
-                await using (var limits = new NpgsqlCommand(_serverTimeouts, connection))
+                await using (var limits = new NpgsqlCommand(_lockTimeout, connection))
                 {
                     await limits.ExecuteNonQueryAsync(stopping);
                 }
@@ -415,10 +427,11 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     internal static string LockKey(string schema, string projection) => $"practice-projection:{schema}.{projection}";
 
     /// <summary>
-    /// An outage that leaves the leader's own session usable (a partner down, a missing table, a lock held) is waited out
-    /// with the lead held: released, it would pass at once to a standby that meets the same outage, and the projection's
-    /// target would be tried as often as there are instances. A broken session ends the lead, as it releases the lock
-    /// anyway, and so does any other error, since a fresh session clears what a failed one may have left behind.
+    /// An outage every instance would meet (the projection's target down, a lock held on its table) is waited out with
+    /// the lead held while the waits grow: released, it would pass at once to a standby that meets the same outage, and
+    /// the target would be tried as often as there are instances. Once the wait reaches its limit the lead is released
+    /// for it, so that an outage of this host alone (its DNS, its egress) passes the projection to another. Any other
+    /// error, or a broken session, ends the lead at once, since a fresh session may not meet it.
     /// </summary>
     private async Task LeadThroughOutagesAsync(NpgsqlConnection connection, IProjection projection, FailureBackoff afterFailure, CancellationToken stopping)
     {
@@ -429,7 +442,8 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 await LeadAsync(connection, projection, afterFailure, stopping);
                 return;
             }
-            catch (Exception exception) when (!stopping.IsCancellationRequested && connection.FullState == ConnectionState.Open && Outages.IsOutage(exception, oneEvent: true))
+            catch (Exception exception) when (!stopping.IsCancellationRequested && connection.FullState == ConnectionState.Open
+                && !afterFailure.NextIsTheLimit && Outages.IsSharedByEveryInstance(exception))
             {
                 await StallAsync(projection, exception, afterFailure, "stopped after an error, still leading", stopping);
             }
@@ -538,6 +552,11 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         var relevant = _store.Relevant(projection, events);
         if (relevant.Count > 0)
         {
+            if (_statementTimeout is not null)
+            {
+                await using var limit = new NpgsqlCommand(_statementTimeout, connection, transaction);
+                await limit.ExecuteNonQueryAsync(stopping);
+            }
             await projection.ApplyAsync(new ProjectionContext(connection, transaction, _store.Schema, tableSuffix: ""), relevant, stopping);
         }
     }

@@ -29,8 +29,6 @@ public sealed partial class StreamStore
     /// </summary>
     private static readonly int RebuildAttempts = new DaemonOptions().MaxAttempts;
 
-    private string StatementTimeoutSetting => FormattableString.Invariant($"SET LOCAL statement_timeout = {(long)DefaultStatementTimeout.TotalMilliseconds}");
-
     /// <summary>Checkpoint, lag and dead letters of every async projection; the basis of readiness checks.</summary>
     /// <param name="lagCountLimit">LagEvents counts this many at most; a frequent caller, such as a probe, should ask for few.</param>
     /// <param name="deadLettersOfTenant">When given, only that tenant's dead letters are counted.</param>
@@ -297,10 +295,6 @@ public sealed partial class StreamStore
         while (true)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-            await using (var limit = new NpgsqlCommand(StatementTimeoutSetting, connection, transaction))
-            {
-                await limit.ExecuteNonQueryAsync(cancellationToken);
-            }
             var (batch, full) = await ProjectionProgress.ReadSafeBatchAsync(this, connection, transaction, position, RebuildBatch, projection, cancellationToken);
             if (batch.Count == 0)
             {
@@ -339,7 +333,7 @@ public sealed partial class StreamStore
             // The swap holds a transaction id, which holds back every async reader of the cluster, and for an inline
             // projection it holds back every append too; so neither the inline lock nor the tables' locks may wait
             // long, for a long report on the live table say: such a swap fails instead.
-            await using (var timeout = new NpgsqlCommand($"SET LOCAL lock_timeout = '{SwapLockTimeout.TotalMilliseconds:F0}ms'; {StatementTimeoutSetting}", connection, swap))
+            await using (var timeout = new NpgsqlCommand($"SET LOCAL lock_timeout = '{SwapLockTimeout.TotalMilliseconds:F0}ms'", connection, swap))
             {
                 await timeout.ExecuteNonQueryAsync(cancellationToken);
             }
