@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using Practice.EventStore.Projections;
 using Practice.Testing;
 
@@ -202,34 +201,15 @@ public sealed class OutagesBackOffFixture : StoreFixture
     }
 }
 
-public sealed class OutagesBackOff(OutagesBackOffFixture fixture) : IClassFixture<OutagesBackOffFixture>, IDisposable
+public sealed class OutagesBackOff(OutagesBackOffFixture fixture) : IClassFixture<OutagesBackOffFixture>
 {
     private readonly StreamStore _store = fixture.Store;
-    private readonly MeterListener _meters = new();
 
     // A partner down for an hour is not called every two seconds; the wait doubles up to the limit, and each stop is measured.
     [Fact]
     public async Task While_an_outage_lasts_the_waits_between_tries_grow_and_each_stall_is_measured()
     {
-        var stalls = 0;
-        _meters.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == StoreInstrumentation.SourceName && instrument.Name == "practice.projection.stalls")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-            {
-                if (tag is { Key: "projection", Value: string name } && name == fixture.Projection.Name)
-                {
-                    Interlocked.Add(ref stalls, (int)value);
-                }
-            }
-        });
-        _meters.Start();
+        using var stalls = new StallCounter(fixture.Projection.Name);
         await using var daemon = _store.CreateDaemon(new DaemonOptions
         {
             PollInterval = TimeSpan.FromMilliseconds(50),
@@ -253,13 +233,11 @@ public sealed class OutagesBackOff(OutagesBackOffFixture fixture) : IClassFixtur
 
         // The waits are 100, 200, 400, 800 and 800 ms: a wait is never shorter than asked, and without the doubling every one was 100 ms.
         Assert.All(gaps.Skip(3), gap => Assert.True(gap >= TimeSpan.FromMilliseconds(750), $"a wait of {gap.TotalMilliseconds:0} ms after three failures"));
-        Assert.True(stalls >= 5, $"{stalls} stalls measured");
+        Assert.True(stalls.Stalls >= 5, $"{stalls.Stalls} stalls measured");
         await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(2, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, "stream_id = 'account-while-the-partner-is-down'"));
         Assert.Empty(await _store.GetDeadLettersAsync(fixture.Projection.Name));
     }
-
-    public void Dispose() => _meters.Dispose();
 }
 
 public sealed class OutagesKeepTheLeadFixture : StoreFixture

@@ -181,6 +181,39 @@ internal sealed class RecordingProgress<T> : IProgress<T>
 }
 
 /// <summary>Counts the events its store applies through the projection it wraps, in any table: the daemon's work, as the process sees it.</summary>
+/// <summary>Counts <c>practice.projection.stalls</c> measured for one projection while it lives.</summary>
+public sealed class StallCounter : IDisposable
+{
+    private readonly System.Diagnostics.Metrics.MeterListener _meters = new();
+    private int _stalls;
+
+    public StallCounter(string projection)
+    {
+        _meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == StoreInstrumentation.SourceName && instrument.Name == "practice.projection.stalls")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _meters.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag is { Key: "projection", Value: string name } && name == projection)
+                {
+                    Interlocked.Add(ref _stalls, (int)value);
+                }
+            }
+        });
+        _meters.Start();
+    }
+
+    public int Stalls => Volatile.Read(ref _stalls);
+
+    public void Dispose() => _meters.Dispose();
+}
+
 /// <summary>An event log that first runs what a test makes it meet: a failure, a slow statement, a hang.</summary>
 public abstract class TroubledEventLog(string name) : IProjection
 {

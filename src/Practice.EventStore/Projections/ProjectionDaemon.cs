@@ -513,7 +513,20 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         }
         // Only a batch to apply takes the lock. A rebuild that swapped in since the read has moved the checkpoint,
         // and one run by other code has left the read model at another version, which this code must not write.
-        var (locked, written) = await ProjectionProgress.LockWithVersionAsync(connection, transaction, _store.Schema, projection.Name, stopping);
+        ProjectionPosition locked;
+        int written;
+        try
+        {
+            (locked, written) = await ProjectionProgress.LockWithVersionAsync(connection, transaction, _store.Schema, projection.Name, stopping);
+        }
+        // A rebuild's swap, or a dead letter's replay, holds the checkpoint while it works, which can outlast the lock
+        // limit: that is its turn, not an outage, so the batch is read again shortly, with no error and no stall.
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable)
+        {
+            await transaction.RollbackAsync(stopping);
+            _logger.LogInformation("Projection {Projection} waits for its checkpoint, held by a rebuild's swap or a dead letter's replay.", projection.Name);
+            return BatchOutcome.InFlight;
+        }
         if (written != projection.Version || locked != checkpoint)
         {
             await transaction.RollbackAsync(stopping);
