@@ -120,16 +120,7 @@ public sealed class FailingOnDemandProjection(string name) : TroubledEventLog(na
     }
 }
 
-public sealed class FailuresTheDaemonTellsApartFixture : StoreFixture
-{
-    public FailingOnDemandProjection Projection { get; } = new("told_apart_log");
-
-    protected override void Configure(StoreOptions options)
-    {
-        TestEventTypes.Register(options);
-        options.AddAsyncProjection(Projection);
-    }
-}
+public sealed class FailuresTheDaemonTellsApartFixture() : OneProjectionFixture<FailingOnDemandProjection>(new("told_apart_log"));
 
 public sealed class FailuresTheDaemonTellsApart(FailuresTheDaemonTellsApartFixture fixture) : IClassFixture<FailuresTheDaemonTellsApartFixture>
 {
@@ -190,16 +181,7 @@ public sealed class FailuresTheDaemonTellsApart(FailuresTheDaemonTellsApartFixtu
     }
 }
 
-public sealed class OutagesBackOffFixture : StoreFixture
-{
-    public FailingOnDemandProjection Projection { get; } = new("backing_off_log");
-
-    protected override void Configure(StoreOptions options)
-    {
-        TestEventTypes.Register(options);
-        options.AddAsyncProjection(Projection);
-    }
-}
+public sealed class OutagesBackOffFixture() : OneProjectionFixture<FailingOnDemandProjection>(new("backing_off_log"));
 
 public sealed class OutagesBackOff(OutagesBackOffFixture fixture) : IClassFixture<OutagesBackOffFixture>
 {
@@ -240,16 +222,7 @@ public sealed class OutagesBackOff(OutagesBackOffFixture fixture) : IClassFixtur
     }
 }
 
-public sealed class OutagesKeepTheLeadFixture : StoreFixture
-{
-    public FailingOnDemandProjection Projection { get; } = new("lead_keeping_log");
-
-    protected override void Configure(StoreOptions options)
-    {
-        TestEventTypes.Register(options);
-        options.AddAsyncProjection(Projection);
-    }
-}
+public sealed class OutagesKeepTheLeadFixture() : OneProjectionFixture<FailingOnDemandProjection>(new("lead_keeping_log"));
 
 public sealed class OutagesKeepTheLead(OutagesKeepTheLeadFixture fixture) : IClassFixture<OutagesKeepTheLeadFixture>
 {

@@ -24,16 +24,7 @@ public sealed class SlowOnDemandProjection(string name) : TroubledEventLog(name)
     }
 }
 
-public sealed class SlowEventsAndLockWaitsFixture : StoreFixture
-{
-    public SlowOnDemandProjection Projection { get; } = new("slow_or_locked_log");
-
-    protected override void Configure(StoreOptions options)
-    {
-        TestEventTypes.Register(options);
-        options.AddAsyncProjection(Projection);
-    }
-}
+public sealed class SlowEventsAndLockWaitsFixture() : OneProjectionFixture<SlowOnDemandProjection>(new("slow_or_locked_log"));
 
 /// <summary>
 /// A statement that runs too long and a statement that waits for a lock look alike to the client; the server tells

@@ -181,6 +181,18 @@ internal sealed class RecordingProgress<T> : IProgress<T>
 }
 
 /// <summary>Counts the events its store applies through the projection it wraps, in any table: the daemon's work, as the process sees it.</summary>
+/// <summary>A store of the test event types and one async projection, which the tests reach through the fixture.</summary>
+public abstract class OneProjectionFixture<TProjection>(TProjection projection) : StoreFixture where TProjection : IProjection
+{
+    public TProjection Projection { get; } = projection;
+
+    protected override void Configure(StoreOptions options)
+    {
+        TestEventTypes.Register(options);
+        options.AddAsyncProjection(Projection);
+    }
+}
+
 /// <summary>Counts <c>practice.projection.stalls</c> measured for one projection while it lives.</summary>
 public sealed class StallCounter : IDisposable
 {
