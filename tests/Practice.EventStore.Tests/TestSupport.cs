@@ -180,7 +180,6 @@ internal sealed class RecordingProgress<T> : IProgress<T>
     }
 }
 
-/// <summary>Counts the events its store applies through the projection it wraps, in any table: the daemon's work, as the process sees it.</summary>
 /// <summary>A store of the test event types and one async projection, which the tests reach through the fixture.</summary>
 public abstract class OneProjectionFixture<TProjection>(TProjection projection) : StoreFixture where TProjection : IProjection
 {
@@ -246,6 +245,7 @@ public abstract class TroubledEventLog(string name) : IProjection
     protected abstract Task MeetTroubleAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken);
 }
 
+/// <summary>Counts the events its store applies through the projection it wraps, in any table: the daemon's work, as the process sees it.</summary>
 public sealed class ApplyCountingProjection(IProjection inner) : IProjection
 {
     private int _events;

@@ -52,7 +52,7 @@ public sealed record DaemonOptions
     public TimeSpan? StatementTimeout { get; init; }
 
     /// <summary>
-    /// How long a statement of the leader waits for a lock (a migration's, a rebuild's swap, a session holding a read
+    /// How long a statement of the leader waits for a lock (a migration's, a session holding a read
     /// model's table) before the server cancels it, which is an outage: nothing is dead-lettered. Below
     /// <see cref="StatementTimeout"/>; null: 5 s, or half the statement timeout if that is shorter.
     /// </summary>
