@@ -103,25 +103,41 @@ public sealed class SlowEventsAndLockWaits(SlowEventsAndLockWaitsFixture fixture
         // Committed before the row is held, so that they lie below the holder's transaction and the daemon reads them.
         await Accounts.StartAsync(_store, stream, 3);
         await using var daemon = _store.CreateDaemon(Limited);
-        await using (var holder = new NpgsqlConnection(TestDatabase.ConnectionString))
+        await using (var holder = await CheckpointHolder.HoldAsync(fixture.Schema, fixture.Projection.Name))
         {
-            await holder.OpenAsync();
-            await using var holding = await holder.BeginTransactionAsync();
-            await using (var hold = new NpgsqlCommand($"SELECT 1 FROM {fixture.Schema}.projection_progress WHERE name = $1 FOR UPDATE", holder, holding))
-            {
-                hold.Parameters.Add(new NpgsqlParameter { Value = fixture.Projection.Name });
-                await hold.ExecuteNonQueryAsync();
-            }
             await daemon.StartAsync();
-            // Ten lock limits: long enough for the daemon to have met the held row several times.
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await holder.WaitUntilTheDaemonHasWaitedAsync();
+            // Five lock limits more: the daemon meets the held row again after each.
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
             Assert.Equal(0, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
-            await holding.CommitAsync();
         }
 
         await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(3, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
         Assert.Equal(0, stalls.Stalls);
+    }
+
+    // Waited for quietly without end, a session left open on the checkpoint stopped the projection with nothing but an Information line to say so.
+    [Fact]
+    public async Task A_checkpoint_held_on_counts_a_stall_each_time_the_warning_period_passes()
+    {
+        using var stalls = new StallCounter(fixture.Projection.Name);
+        const string stream = "account-behind-a-forgotten-session";
+        await Accounts.StartAsync(_store, stream, 2);
+        await using var daemon = _store.CreateDaemon(Limited with { CheckpointWaitWarning = TimeSpan.FromMilliseconds(300) });
+        await using (var holder = await CheckpointHolder.HoldAsync(fixture.Schema, fixture.Projection.Name))
+        {
+            await daemon.StartAsync();
+            await Eventually.HoldsAsync(() => stalls.Stalls >= 2, TimeSpan.FromSeconds(20), "the held checkpoint is counted as a stall twice");
+            Assert.Equal(0, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
+        }
+
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(2, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
+        var stallsOnceFreed = stalls.Stalls;
+        await Accounts.StartAsync(_store, $"{stream}-freed", 2);
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(stallsOnceFreed, stalls.Stalls);
     }
 
     [Theory]
@@ -139,6 +155,125 @@ public sealed class SlowEventsAndLockWaits(SlowEventsAndLockWaitsFixture fixture
             LockTimeout = TimeSpan.FromMilliseconds(lockMilliseconds),
         }));
         Assert.Contains("timeout", refused.Message, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>
+/// A session that holds one projection's checkpoint row, as a rebuild's swap, a replay or a forgotten session would,
+/// until it is disposed, which commits.
+/// </summary>
+public sealed class CheckpointHolder : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+
+    private CheckpointHolder(NpgsqlConnection connection, NpgsqlTransaction transaction) => (_connection, _transaction) = (connection, transaction);
+
+    public static Task<CheckpointHolder> HoldAsync(string schema, string projection) => HoldAsync(schema, projection, _ => Task.CompletedTask);
+
+    /// <summary>Asks for the row, and calls <paramref name="whileAsking"/> with this session's process id before the row is granted.</summary>
+    public static async Task<CheckpointHolder> HoldAsync(string schema, string projection, Func<int, Task> whileAsking)
+    {
+        var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM {schema}.projection_progress WHERE name = $1 FOR UPDATE", connection, transaction))
+        {
+            hold.Parameters.Add(new NpgsqlParameter { Value = projection });
+            var holding = hold.ExecuteNonQueryAsync();
+            await whileAsking(connection.ProcessID);
+            await holding;
+        }
+        return new CheckpointHolder(connection, transaction);
+    }
+
+    /// <summary>Until another session is seen waiting behind this one: the daemon has met the held row.</summary>
+    public Task WaitUntilTheDaemonHasWaitedAsync() =>
+        Eventually.HoldsAsync(() => Locks.AnyWaitsBehindAsync(_connection.ProcessID), TimeSpan.FromSeconds(20), "the daemon waits for the held checkpoint");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.CommitAsync();
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}
+
+internal static class Locks
+{
+    /// <summary>That some session waits for a lock the given session holds.</summary>
+    public static Task<bool> AnyWaitsBehindAsync(int processId) =>
+        Db.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE NOT granted AND $1 = ANY (pg_blocking_pids(pid)))", processId);
+}
+
+/// <summary>
+/// An event log whose first batch holding one deposit fails, but only once another session waits to take the
+/// checkpoint the moment that batch lets it go: the events are then applied one by one behind a held checkpoint.
+/// </summary>
+public sealed class FailsBeforeAHeldCheckpointProjection(string name) : TroubledEventLog(name)
+{
+    public const decimal TriggerAmount = 4444m;
+
+    private int _failed;
+
+    public TaskCompletionSource BatchFailing { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public TaskCompletionSource HolderWaits { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override async Task MeetTroubleAsync(ProjectionContext context, IReadOnlyList<StoredEvent> events, CancellationToken cancellationToken)
+    {
+        if (events.Count > 1 && events.Any(e => e.Data is Deposited { Amount: TriggerAmount }) && Interlocked.Exchange(ref _failed, 1) == 0)
+        {
+            BatchFailing.SetResult();
+            await HolderWaits.Task.WaitAsync(TimeSpan.FromSeconds(20), cancellationToken);
+            throw new InvalidOperationException("This batch fails once.");
+        }
+    }
+}
+
+public sealed class CheckpointHeldAfterAFailedBatchFixture() : OneProjectionFixture<FailsBeforeAHeldCheckpointProjection>(new("held_after_failure_log"));
+
+public sealed class CheckpointHeldAfterAFailedBatch(CheckpointHeldAfterAFailedBatchFixture fixture) : IClassFixture<CheckpointHeldAfterAFailedBatchFixture>
+{
+    // The event-by-event path took a lock wait on its checkpoint for an outage: it logged an error and counted a stall.
+    [Fact]
+    public async Task A_checkpoint_taken_between_a_failed_batch_and_its_events_one_by_one_is_waited_for_quietly()
+    {
+        var store = fixture.Store;
+        var projection = fixture.Projection;
+        using var stalls = new StallCounter(projection.Name);
+        await using var daemon = store.CreateDaemon(new DaemonOptions
+        {
+            PollInterval = TimeSpan.FromMilliseconds(50),
+            LeaderRetryInterval = TimeSpan.FromMilliseconds(100),
+            RetryDelay = TimeSpan.FromMilliseconds(10),
+            LockTimeout = TimeSpan.FromMilliseconds(100),
+        });
+        await daemon.StartAsync();
+        const string stream = "account-whose-checkpoint-is-taken-after-a-failure";
+        await using (var session = store.OpenSession("tenant-a"))
+        {
+            session.StartStream(stream, "account", new Opened(stream), new Deposited(FailsBeforeAHeldCheckpointProjection.TriggerAmount), new Deposited(3));
+            await session.SaveChangesAsync();
+        }
+        await projection.BatchFailing.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        await using (var holder = await CheckpointHolder.HoldAsync(fixture.Schema, projection.Name, async holderId =>
+        {
+            await Eventually.HoldsAsync(async () => await Db.ScalarAsync<int>("SELECT cardinality(pg_blocking_pids($1))", holderId) > 0,
+                TimeSpan.FromSeconds(20), "the holder waits behind the failing batch");
+            projection.HolderWaits.SetResult();
+        }))
+        {
+            await holder.WaitUntilTheDaemonHasWaitedAsync();
+            // Three lock limits more: the daemon has given up on the row at least once.
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+        }
+
+        await store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(3, await Db.CountAsync(fixture.Schema, projection.Name, $"stream_id = '{stream}'"));
+        Assert.Empty(await store.GetDeadLettersAsync(projection.Name));
+        Assert.Equal(0, stalls.Stalls);
     }
 }
 

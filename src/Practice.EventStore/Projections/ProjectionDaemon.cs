@@ -52,6 +52,14 @@ public sealed record DaemonOptions
     public TimeSpan? StatementTimeout { get; init; }
 
     /// <summary>
+    /// A checkpoint held by another session (a rebuild's swap, a dead letter's replay) is waited for quietly, the batch
+    /// read again after a wait that grows to <see cref="PollInterval"/>. Held longer than this, it is no longer a swap's
+    /// moment but most likely a session left open on the checkpoint table: a warning names it, and a stall is counted,
+    /// each time this much more has passed.
+    /// </summary>
+    public TimeSpan CheckpointWaitWarning { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// How long a statement of the leader waits for a lock (a migration's, a session holding a read
     /// model's table) before the server cancels it, which is an outage: nothing is dead-lettered. Below
     /// <see cref="StatementTimeout"/>; null: 5 s, or half the statement timeout if that is shorter.
@@ -65,6 +73,7 @@ internal sealed class FailureBackoff
     private readonly TimeSpan _first;
     private readonly TimeSpan _limit;
     private TimeSpan _next;
+    private TimeSpan _last;
 
     public FailureBackoff(TimeSpan first, TimeSpan limit)
     {
@@ -73,15 +82,15 @@ internal sealed class FailureBackoff
 
     public TimeSpan Next()
     {
-        var wait = _next;
+        _last = _next;
         _next = TimeSpan.FromTicks(Math.Min(_next.Ticks * 2, _limit.Ticks));
-        return wait;
+        return _last;
     }
 
-    public void Reset() => _next = _first;
+    public void Reset() => (_next, _last) = (_first, TimeSpan.Zero);
 
-    /// <summary>That the waits have grown as long as they may.</summary>
-    public bool NextIsTheLimit => _next >= _limit;
+    /// <summary>That a wait as long as they may grow has been given since the last reset.</summary>
+    public bool HasGivenTheLimit => _last >= _limit;
 }
 
 /// <summary>
@@ -99,7 +108,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _standingBy = new();
     private readonly ConcurrentDictionary<string, FailureBackoff> _rebuildRetry = new();
     private readonly Lock _lifecycle = new();
-    private readonly string _lockTimeout;
+    private readonly string _sessionLimits;
     private readonly string? _statementTimeout;
     private CancellationTokenSource? _stopping;
     private Task? _stopped;
@@ -109,7 +118,14 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchSize);
         // At zero bytes not even a batch's first event would fit, and the projection would wait for good.
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.BatchBytes);
-        (_lockTimeout, _statementTimeout) = ServerTimeouts(options, store.ClientTimeout);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxAttempts);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.RetryDelay, TimeSpan.Zero);
+        // A zero wait in any of these loops would ask the database again at once, for as long as the answer stays the same.
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PollInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LeaderRetryInterval, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.InFlightRecheck, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.CheckpointWaitWarning, TimeSpan.Zero);
+        (_sessionLimits, _statementTimeout) = ServerTimeouts(options, store.ClientTimeout);
         _store = store;
         _options = options;
         _logger = store.LoggerFactory.CreateLogger<ProjectionDaemon>();
@@ -118,9 +134,11 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     /// <summary>
     /// The leader's limits, checked once: a lock wait must end before a statement's limit, or it would be taken for a
     /// slow event and dead-lettered, and both well before the client's timeout (zero: none), which cannot tell them
-    /// apart. No statement limit at all (a client that never gives up) leaves the server's own setting in force.
+    /// apart. The session's own statement limit is lifted, so that one set for the role or the database does not cut
+    /// short a batch read over a slow link (Command Timeout still bounds it); the apply sets its own. No statement
+    /// limit at all (a client that never gives up) leaves the server's own setting in force, for reads and applies alike.
     /// </summary>
-    private static (string LockTimeout, string? StatementTimeout) ServerTimeouts(DaemonOptions options, TimeSpan clientTimeout)
+    private static (string SessionLimits, string? StatementTimeout) ServerTimeouts(DaemonOptions options, TimeSpan clientTimeout)
     {
         var statement = options.StatementTimeout ?? clientTimeout * 0.8;
         if (statement < TimeSpan.Zero || (statement > TimeSpan.Zero && statement < TimeSpan.FromMilliseconds(2))
@@ -135,8 +153,10 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.LockTimeout,
                 $"A projection's lock timeout must be at least 1 ms and below its statement timeout ({statement.TotalMilliseconds:0} ms).");
         }
-        return (FormattableString.Invariant($"SET lock_timeout = {(long)lockWait.TotalMilliseconds}"),
-            statement > TimeSpan.Zero ? FormattableString.Invariant($"SET LOCAL statement_timeout = {(long)statement.TotalMilliseconds}") : null);
+        var sessionLimits = FormattableString.Invariant($"SET lock_timeout = {(long)lockWait.TotalMilliseconds}");
+        return statement > TimeSpan.Zero
+            ? ($"{sessionLimits}; SET statement_timeout = 0", FormattableString.Invariant($"SET LOCAL statement_timeout = {(long)statement.TotalMilliseconds}"))
+            : (sessionLimits, null);
     }
 
     private static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
@@ -322,7 +342,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             {
                 // A standby keeps its connection while it waits, rather than dialling anew each time.
                 await using var connection = await _store.SessionDataSource.OpenConnectionAsync(stopping);
-                await using (var limits = new NpgsqlCommand(_lockTimeout, connection))
+                await using (var limits = new NpgsqlCommand(_sessionLimits, connection))
                 {
                     await limits.ExecuteNonQueryAsync(stopping);
                 }
@@ -429,8 +449,10 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     /// <summary>
     /// An outage every instance would meet (the projection's target down, a lock held on its table) is waited out with
     /// the lead held while the waits grow: released, it would pass at once to a standby that meets the same outage, and
-    /// the target would be tried as often as there are instances. Once the wait reaches its limit the lead is released
-    /// for it, so that an outage of this host alone (its DNS, its egress) passes the projection to another. Any other
+    /// the target would be tried as often as there are instances. Once a wait as long as the limit has been held, the
+    /// lead is released, so that an outage of this host alone (its DNS, its egress) passes the projection to another:
+    /// an instance that takes it with its own waits still at the limit tries once and releases it in turn, so through a
+    /// long outage the target is tried about once per limit by each instance. Any other
     /// error, or a broken session, ends the lead at once, since a fresh session may not meet it.
     /// </summary>
     private async Task LeadThroughOutagesAsync(NpgsqlConnection connection, IProjection projection, FailureBackoff afterFailure, CancellationToken stopping)
@@ -443,7 +465,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 return;
             }
             catch (Exception exception) when (!stopping.IsCancellationRequested && connection.FullState == ConnectionState.Open
-                && !afterFailure.NextIsTheLimit && Outages.IsSharedByEveryInstance(exception))
+                && !afterFailure.HasGivenTheLimit && Outages.IsSharedByEveryInstance(exception))
             {
                 await StallAsync(projection, exception, afterFailure, "stopped after an error, still leading", stopping);
             }
@@ -462,25 +484,36 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private async Task LeadAsync(NpgsqlConnection connection, IProjection projection, FailureBackoff afterFailure, CancellationToken stopping)
     {
         var wakeup = _wakeups[projection.Name];
-        var inFlightWait = _options.InFlightRecheck;
+        var inFlightWait = new FailureBackoff(_options.InFlightRecheck, _options.InFlightRecheckLimit);
+        var checkpointHeld = new CheckpointWait(_options);
         while (!stopping.IsCancellationRequested)
         {
             wakeup.Reader.TryRead(out _);
             var outcome = await ProcessBatchAsync(connection, projection, stopping);
             // Whatever the outcome, the batch met no outage: the next one waits from the start again.
             afterFailure.Reset();
+            if (outcome != BatchOutcome.InFlight)
+            {
+                inFlightWait.Reset();
+            }
+            if (outcome != BatchOutcome.CheckpointHeld)
+            {
+                checkpointHeld.Ended();
+            }
             if (outcome == BatchOutcome.VersionChanged)
             {
                 return;
             }
             if (outcome == BatchOutcome.Processed)
             {
-                inFlightWait = _options.InFlightRecheck;
                 continue;
             }
-            (var wait, inFlightWait) = outcome == BatchOutcome.InFlight
-                ? (inFlightWait, TimeSpan.FromTicks(Math.Max(Math.Min(inFlightWait.Ticks * 2, _options.InFlightRecheckLimit.Ticks), _options.InFlightRecheck.Ticks)))
-                : (_options.PollInterval, _options.InFlightRecheck);
+            var wait = outcome switch
+            {
+                BatchOutcome.InFlight => inFlightWait.Next(),
+                BatchOutcome.CheckpointHeld => checkpointHeld.Met(projection, _logger),
+                _ => _options.PollInterval,
+            };
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
             timeout.CancelAfter(wait);
             try
@@ -493,7 +526,44 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         }
     }
 
-    private enum BatchOutcome { Processed, InFlight, Idle, VersionChanged }
+    private enum BatchOutcome { Processed, InFlight, CheckpointHeld, Idle, VersionChanged }
+
+    /// <summary>
+    /// How long another session has held the checkpoint. A swap or a replay is waited for quietly; a hold that lasts
+    /// on is reported as what it most likely is, each time another <see cref="DaemonOptions.CheckpointWaitWarning"/> passes.
+    /// </summary>
+    private sealed class CheckpointWait(DaemonOptions options)
+    {
+        private readonly FailureBackoff _rereads = new(options.InFlightRecheck, options.PollInterval);
+        private long? _since;
+        private TimeSpan _reportAt = options.CheckpointWaitWarning;
+
+        public TimeSpan Met(IProjection projection, ILogger logger)
+        {
+            var held = _since is { } since ? Stopwatch.GetElapsedTime(since) : TimeSpan.Zero;
+            if (_since is null)
+            {
+                _since = Stopwatch.GetTimestamp();
+                logger.LogInformation("Projection {Projection} waits for its checkpoint, held by another session (a rebuild's swap, a dead letter's replay).", projection.Name);
+            }
+            else if (held >= _reportAt)
+            {
+                _reportAt += options.CheckpointWaitWarning;
+                logger.LogWarning("Projection {Projection} has waited {Held} for its checkpoint; a session with an open transaction on projection_progress (see pg_locks) holds it back.",
+                    projection.Name, held);
+                StoreInstrumentation.ProjectionStalls.Add(1,
+                    new KeyValuePair<string, object?>("projection", projection.Name), new KeyValuePair<string, object?>("error.type", "CheckpointHeld"));
+            }
+            return _rereads.Next();
+        }
+
+        public void Ended()
+        {
+            _since = null;
+            _reportAt = options.CheckpointWaitWarning;
+            _rereads.Reset();
+        }
+    }
 
     private async Task<BatchOutcome> ProcessBatchAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
     {
@@ -520,12 +590,11 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             (locked, written) = await ProjectionProgress.LockWithVersionAsync(connection, transaction, _store.Schema, projection.Name, stopping);
         }
         // A rebuild's swap, or a dead letter's replay, holds the checkpoint while it works, which can outlast the lock
-        // limit: that is its turn, not an outage, so the batch is read again shortly, with no error and no stall.
+        // limit: that is its turn, not an outage, so the batch is read again shortly.
         catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
             await transaction.RollbackAsync(stopping);
-            _logger.LogInformation("Projection {Projection} waits for its checkpoint, held by a rebuild's swap or a dead letter's replay.", projection.Name);
-            return BatchOutcome.InFlight;
+            return BatchOutcome.CheckpointHeld;
         }
         if (written != projection.Version || locked != checkpoint)
         {
@@ -550,7 +619,10 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 await transaction.RollbackAsync(stopping);
             }
             _logger.LogWarning(exception, "Projection {Projection} failed a batch of {Count}; retrying event by event.", projection.Name, events.Count);
-            await ApplyOneByOneAsync(connection, projection, events, stopping);
+            if (!await ApplyOneByOneAsync(connection, projection, events, stopping))
+            {
+                return BatchOutcome.CheckpointHeld;
+            }
         }
 
         activity?.SetTag("practice.events", events.Count);
@@ -574,16 +646,29 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         }
     }
 
-    /// <summary>Isolates the failing event: each is retried, then dead-lettered so the rest flow on.</summary>
-    private async Task ApplyOneByOneAsync(NpgsqlConnection connection, IProjection projection, IReadOnlyList<StoredEvent> events, CancellationToken stopping)
+    /// <summary>
+    /// Isolates the failing event: each is retried, then dead-lettered so the rest flow on. False when another session
+    /// holds the checkpoint: the events not yet applied are read again with the next batch.
+    /// </summary>
+    private async Task<bool> ApplyOneByOneAsync(NpgsqlConnection connection, IProjection projection, IReadOnlyList<StoredEvent> events, CancellationToken stopping)
     {
         foreach (var stored in events)
         {
             for (var attempt = 1; ; attempt++)
             {
                 await using var transaction = await connection.BeginTransactionAsync(stopping);
+                ProjectionPosition checkpoint;
+                try
+                {
+                    checkpoint = await ProjectionProgress.LockAsync(connection, transaction, _store.Schema, projection.Name, stopping);
+                }
+                catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable)
+                {
+                    await transaction.RollbackAsync(stopping);
+                    return false;
+                }
                 // Between the failed batch and now, a rebuild may have swapped in tables that already hold this event.
-                if (await ProjectionProgress.LockAsync(connection, transaction, _store.Schema, projection.Name, stopping) >= ProjectionPosition.Of(stored))
+                if (checkpoint >= ProjectionPosition.Of(stored))
                 {
                     await transaction.RollbackAsync(stopping);
                     break;
@@ -608,7 +693,16 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                         await Delay(_options.RetryDelay * attempt, stopping);
                         continue;
                     }
-                    if (await ProjectionProgress.DeadLetterAsync(connection, _store.Schema, projection.Name, stored, exception, attempt, stopping))
+                    bool deadLettered;
+                    try
+                    {
+                        deadLettered = await ProjectionProgress.DeadLetterAsync(connection, _store.Schema, projection.Name, stored, exception, attempt, stopping);
+                    }
+                    catch (PostgresException held) when (held.SqlState == PostgresErrorCodes.LockNotAvailable)
+                    {
+                        return false;
+                    }
+                    if (deadLettered)
                     {
                         _logger.LogError(exception, "Projection {Projection} gave up on event {Sequence} ({Type}) after {Attempts} attempts.", projection.Name, stored.Sequence, stored.TypeName, attempt);
                         StoreInstrumentation.DeadLetters.Add(1, new KeyValuePair<string, object?>("projection", projection.Name));
@@ -617,6 +711,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                 }
             }
         }
+        return true;
     }
 
     private static async Task Delay(TimeSpan delay, CancellationToken stopping)
