@@ -184,6 +184,29 @@ public sealed class FailuresTheDaemonTellsApart(FailuresTheDaemonTellsApartFixtu
         Assert.Equal(4, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
         Assert.Equal(lettersBefore, (await _store.GetDeadLettersAsync(fixture.Projection.Name)).Count);
     }
+
+    // A lock wait in the replay was reported as a swap that could not get its locks, which sent the operator after the wrong session.
+    [Fact]
+    public async Task A_rebuild_that_waits_too_long_for_a_lock_while_it_replays_fails_saying_so_and_changes_nothing()
+    {
+        var name = fixture.Projection.Name;
+        await Accounts.StartAsync(_store, "account-rebuilt-behind-a-lock", 3);
+        var rowsBefore = await Db.RowsAsync($"SELECT seq, stream_id FROM {fixture.Schema}.{name} ORDER BY seq");
+        var lettersBefore = await _store.GetDeadLettersAsync(name);
+        fixture.Projection.Outage = SimulatedOutage.LockTimeout;
+        try
+        {
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => _store.RebuildProjectionAsync(name));
+            Assert.Contains("for a lock while it replayed", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            fixture.Projection.Outage = SimulatedOutage.None;
+        }
+
+        Assert.Equal(rowsBefore, await Db.RowsAsync($"SELECT seq, stream_id FROM {fixture.Schema}.{name} ORDER BY seq"));
+        Assert.Equal(lettersBefore, await _store.GetDeadLettersAsync(name));
+    }
 }
 
 public sealed class OutagesBackOffFixture() : OneProjectionFixture<FailingOnDemandProjection>(new("backing_off_log"));

@@ -374,3 +374,36 @@ public sealed class ABatchThatOutwaitsTheClient : ImpatientClientStore
         Assert.Equal(3, await Db.CountAsync(Schema, _projection.Name, $"stream_id = '{stream}'"));
     }
 }
+
+public sealed class ASlowEventInARebuild : ImpatientClientStore
+{
+    private readonly SlowOnDemandProjection _projection;
+
+    public ASlowEventInARebuild() : this(new SlowOnDemandProjection("slow_rebuild_log"))
+    {
+    }
+
+    private ASlowEventInARebuild(SlowOnDemandProjection projection) : base(projection) => _projection = projection;
+
+    // At the client's timeout the slow event was taken for an outage, so every rebuild over it failed.
+    [Fact]
+    public async Task A_rebuild_sets_an_event_slower_than_a_statement_may_run_aside_and_swaps_in_the_rest()
+    {
+        const string stream = "account-with-a-slow-deposit-to-rebuild";
+        await using (var session = Store.OpenSession("tenant-a"))
+        {
+            session.StartStream(stream, "account", new Opened(stream), new Deposited(1), new Deposited(SlowOnDemandProjection.SlowAmount), new Deposited(3));
+            await session.SaveChangesAsync();
+        }
+        var progress = new RecordingProgress<RebuildProgress>();
+
+        await Store.RebuildProjectionAsync(_projection.Name, progress);
+
+        Assert.True(progress.Reports[^1].Swapped);
+        Assert.Equal(1, progress.Reports[^1].DeadLettered);
+        var letter = Assert.Single(await Store.GetDeadLettersAsync(_projection.Name));
+        Assert.Equal(3, await Db.ScalarAsync<long>($"SELECT version FROM {Schema}.events WHERE seq = $1", letter.EventSequence));
+        Assert.Contains("statement timeout", letter.Error, StringComparison.Ordinal);
+        Assert.Equal(3, await Db.CountAsync(Schema, _projection.Name, $"stream_id = '{stream}'"));
+    }
+}

@@ -108,8 +108,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private readonly ConcurrentDictionary<string, bool> _standingBy = new();
     private readonly ConcurrentDictionary<string, FailureBackoff> _rebuildRetry = new();
     private readonly Lock _lifecycle = new();
-    private readonly string _sessionLimits;
-    private readonly string? _statementTimeout;
+    private readonly ApplyLimits _limits;
     private CancellationTokenSource? _stopping;
     private Task? _stopped;
 
@@ -125,41 +124,12 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LeaderRetryInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.InFlightRecheck, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.CheckpointWaitWarning, TimeSpan.Zero);
-        (_sessionLimits, _statementTimeout) = ServerTimeouts(options, store.ClientTimeout);
+        // Checked once, here: the leader's session keeps them, and each apply sets its statement limit anew.
+        _limits = ApplyLimits.For(store.ClientTimeout, options.StatementTimeout, options.LockTimeout);
         _store = store;
         _options = options;
         _logger = store.LoggerFactory.CreateLogger<ProjectionDaemon>();
     }
-
-    /// <summary>
-    /// The leader's limits, checked once: a lock wait must end before a statement's limit, or it would be taken for a
-    /// slow event and dead-lettered, and both well before the client's timeout (zero: none), which cannot tell them
-    /// apart. The session's own statement limit is lifted, so that one set for the role or the database does not cut
-    /// short a batch read over a slow link (Command Timeout still bounds it); the apply sets its own. No statement
-    /// limit at all (a client that never gives up) leaves the server's own setting in force, for reads and applies alike.
-    /// </summary>
-    private static (string SessionLimits, string? StatementTimeout) ServerTimeouts(DaemonOptions options, TimeSpan clientTimeout)
-    {
-        var statement = options.StatementTimeout ?? clientTimeout * 0.8;
-        if (statement < TimeSpan.Zero || (statement > TimeSpan.Zero && statement < TimeSpan.FromMilliseconds(2))
-            || (clientTimeout > TimeSpan.Zero && (statement == TimeSpan.Zero || statement > clientTimeout * 0.9)))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.StatementTimeout,
-                $"A projection's statement timeout must be positive and at most nine tenths of the connection's Command Timeout ({clientTimeout.TotalSeconds:0} s).");
-        }
-        var lockWait = options.LockTimeout ?? (statement > TimeSpan.Zero ? TimeSpan.FromTicks(Math.Min(DefaultLockTimeout.Ticks, statement.Ticks / 2)) : DefaultLockTimeout);
-        if (lockWait < TimeSpan.FromMilliseconds(1) || (statement > TimeSpan.Zero && lockWait >= statement))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.LockTimeout,
-                $"A projection's lock timeout must be at least 1 ms and below its statement timeout ({statement.TotalMilliseconds:0} ms).");
-        }
-        var sessionLimits = FormattableString.Invariant($"SET lock_timeout = {(long)lockWait.TotalMilliseconds}");
-        return statement > TimeSpan.Zero
-            ? ($"{sessionLimits}; SET statement_timeout = 0", FormattableString.Invariant($"SET LOCAL statement_timeout = {(long)statement.TotalMilliseconds}"))
-            : (sessionLimits, null);
-    }
-
-    private static readonly TimeSpan DefaultLockTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>Projections this instance currently leads.</summary>
     public IReadOnlyCollection<string> Leading => _leading.Where(p => p.Value).Select(p => p.Key).ToList();
@@ -342,7 +312,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             {
                 // A standby keeps its connection while it waits, rather than dialling anew each time.
                 await using var connection = await _store.SessionDataSource.OpenConnectionAsync(stopping);
-                await using (var limits = new NpgsqlCommand(_sessionLimits, connection))
+                await using (var limits = new NpgsqlCommand(_limits.SessionSql, connection))
                 {
                     await limits.ExecuteNonQueryAsync(stopping);
                 }
@@ -637,9 +607,9 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         var relevant = _store.Relevant(projection, events);
         if (relevant.Count > 0)
         {
-            if (_statementTimeout is not null)
+            if (_limits.StatementSql is { } statementLimit)
             {
-                await using var limit = new NpgsqlCommand(_statementTimeout, connection, transaction);
+                await using var limit = new NpgsqlCommand(statementLimit, connection, transaction);
                 await limit.ExecuteNonQueryAsync(stopping);
             }
             await projection.ApplyAsync(new ProjectionContext(connection, transaction, _store.Schema, tableSuffix: ""), relevant, stopping);

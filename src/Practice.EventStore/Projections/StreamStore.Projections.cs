@@ -292,6 +292,11 @@ public sealed partial class StreamStore
         void Report(bool swapped) => progress?.Report(new RebuildProgress(name, processed, Math.Max(total, processed),
             processed / Math.Max(Stopwatch.GetElapsedTime(started).TotalSeconds, 1e-6), swapped, failures.Count));
 
+        // The replay applies under the daemon's default limits, so that an event slower than a statement may run is
+        // set aside like any failing event, not taken, at the client's timeout, for an outage that fails every rebuild.
+        // Only for the apply: the swap keeps its own lock limit, and its tail of new events none.
+        var limits = ApplyLimits.For(ClientTimeout);
+
         while (true)
         {
             await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -306,7 +311,20 @@ public sealed partial class StreamStore
                 await Task.Delay(TimeSpan.FromMilliseconds(10), cancellationToken);
                 continue;
             }
-            await ApplyForRebuildAsync(connection, transaction, projection, batch, failures, cancellationToken);
+            await using (var applyLimits = new NpgsqlCommand(limits.TransactionSql, connection, transaction))
+            {
+                await applyLimits.ExecuteNonQueryAsync(cancellationToken);
+            }
+            try
+            {
+                await ApplyForRebuildAsync(connection, transaction, projection, batch, failures, cancellationToken);
+            }
+            catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable)
+            {
+                throw new InvalidOperationException(
+                    $"The rebuild of '{name}' waited more than {limits.LockWait.TotalSeconds:0.#} s for a lock while it replayed (a migration, or a session holding a table the projection writes); nothing was changed. Run it again.",
+                    exception);
+            }
             await transaction.CommitAsync(cancellationToken);
             position = ProjectionPosition.Of(batch[^1]);
             processed += batch.Count;
