@@ -281,7 +281,7 @@ public sealed class ProjectionVersions : IAsyncLifetime
 }
 
 /// <summary>Keeps what is logged at warning level or above, to show that a normal start complains of nothing.</summary>
-internal sealed class ComplaintsLogger : Microsoft.Extensions.Logging.ILoggerFactory, Microsoft.Extensions.Logging.ILogger
+public sealed class ComplaintsLogger : Microsoft.Extensions.Logging.ILoggerFactory, Microsoft.Extensions.Logging.ILogger
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _complaints = new();
 

@@ -24,7 +24,12 @@ public sealed class SlowOnDemandProjection(string name) : TroubledEventLog(name)
     }
 }
 
-public sealed class SlowEventsAndLockWaitsFixture() : OneProjectionFixture<SlowOnDemandProjection>(new("slow_or_locked_log"));
+public sealed class SlowEventsAndLockWaitsFixture() : OneProjectionFixture<SlowOnDemandProjection>(new("slow_or_locked_log"))
+{
+    public ComplaintsLogger Complaints { get; } = new();
+
+    protected override Microsoft.Extensions.Logging.ILoggerFactory Logs => Complaints;
+}
 
 /// <summary>
 /// A statement that runs too long and a statement that waits for a lock look alike to the client; the server tells
@@ -117,27 +122,84 @@ public sealed class SlowEventsAndLockWaits(SlowEventsAndLockWaitsFixture fixture
         Assert.Equal(0, stalls.Stalls);
     }
 
+    private static readonly DaemonOptions ReportingSoon = Limited with { HeldBackWarning = TimeSpan.FromMilliseconds(300) };
+
     // Waited for quietly without end, a session left open on the checkpoint stopped the projection with nothing but an Information line to say so.
     [Fact]
-    public async Task A_checkpoint_held_on_counts_a_stall_each_time_the_warning_period_passes()
+    public async Task A_checkpoint_held_on_is_reported_with_its_holder_each_time_the_warning_period_passes()
     {
         using var stalls = new StallCounter(fixture.Projection.Name);
         const string stream = "account-behind-a-forgotten-session";
         await Accounts.StartAsync(_store, stream, 2);
-        await using var daemon = _store.CreateDaemon(Limited with { CheckpointWaitWarning = TimeSpan.FromMilliseconds(300) });
+        await using var daemon = _store.CreateDaemon(ReportingSoon);
         await using (var holder = await CheckpointHolder.HoldAsync(fixture.Schema, fixture.Projection.Name))
         {
             await daemon.StartAsync();
             await Eventually.HoldsAsync(() => stalls.Stalls >= 2, TimeSpan.FromSeconds(20), "the held checkpoint is counted as a stall twice");
             Assert.Equal(0, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
+            Assert.Contains(fixture.Complaints.Complaints, complaint =>
+                complaint.Contains("for its checkpoint", StringComparison.Ordinal) && complaint.Contains($"process {holder.ProcessId} ", StringComparison.Ordinal));
         }
 
         await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(2, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
-        var stallsOnceFreed = stalls.Stalls;
-        await Accounts.StartAsync(_store, $"{stream}-freed", 2);
+        await HeldBackBrieflyCountsNoStallAsync(stalls, $"{stream}-held-again");
+    }
+
+    // Behind a transaction left open, every projection rechecked every 50 ms for as long as it lasted, and nothing said why.
+    [Fact]
+    public async Task Events_held_back_by_a_transaction_left_open_are_reported_with_its_session_each_time_the_warning_period_passes()
+    {
+        using var stalls = new StallCounter(fixture.Projection.Name);
+        const string stream = "account-behind-a-transaction-left-open";
+        await using var daemon = _store.CreateDaemon(ReportingSoon);
+        await daemon.StartAsync();
+        await using (var open = await OpenTransaction.StartAsync())
+        {
+            await Accounts.StartAsync(_store, stream, 2);
+            await Eventually.HoldsAsync(() => stalls.Stalls >= 2, TimeSpan.FromSeconds(20), "the held-back events are counted as a stall twice");
+            Assert.Equal(0, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
+            Assert.Contains(fixture.Complaints.Complaints, complaint =>
+                complaint.Contains("transaction still open", StringComparison.Ordinal) && complaint.Contains($"process {open.ProcessId} ", StringComparison.Ordinal));
+        }
+
         await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(2, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
+        await HeldBackBrieflyCountsNoStallAsync(stalls, $"{stream}-held-again");
+    }
+
+    /// <summary>Once freed, a hold shorter than the warning period is not reported: the clock started again.</summary>
+    private async Task HeldBackBrieflyCountsNoStallAsync(StallCounter stalls, string stream)
+    {
+        var stallsOnceFreed = stalls.Stalls;
+        // Longer than the warning period since the last report: a clock that went on from the last hold would report this one.
+        await Task.Delay(ReportingSoon.HeldBackWarning * 2);
+        await using (var holder = await CheckpointHolder.HoldAsync(fixture.Schema, fixture.Projection.Name))
+        {
+            await Accounts.StartAsync(_store, stream, 2);
+            await Task.Delay(TimeSpan.FromMilliseconds(150));
+        }
+        await _store.WaitForNonStaleProjectionsAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal(2, await Db.CountAsync(fixture.Schema, fixture.Projection.Name, $"stream_id = '{stream}'"));
         Assert.Equal(stallsOnceFreed, stalls.Stalls);
+    }
+
+    // A zero wait would ask the database again at once for as long as the answer stayed the same; a warning sooner than a
+    // lock wait would report a rebuild's ordinary swap as a session left open.
+    [Fact]
+    public void Waits_that_would_spin_or_report_too_soon_are_refused_when_the_daemon_is_created()
+    {
+        DaemonOptions[] refused =
+        [
+            new() { PollInterval = TimeSpan.Zero },
+            new() { LeaderRetryInterval = TimeSpan.Zero },
+            new() { InFlightRecheck = TimeSpan.Zero },
+            new() { MaxAttempts = 0 },
+            new() { RetryDelay = TimeSpan.FromMilliseconds(-1) },
+            new() { HeldBackWarning = TimeSpan.FromSeconds(5) },
+            new() { LockTimeout = TimeSpan.FromSeconds(2), HeldBackWarning = TimeSpan.FromSeconds(1) },
+        ];
+        Assert.All(refused, options => Assert.Throws<ArgumentOutOfRangeException>(() => _store.CreateDaemon(options)));
     }
 
     [Theory]
@@ -171,25 +233,74 @@ public sealed class CheckpointHolder : IAsyncDisposable
 
     public static Task<CheckpointHolder> HoldAsync(string schema, string projection) => HoldAsync(schema, projection, _ => Task.CompletedTask);
 
+    public int ProcessId => _connection.ProcessID;
+
     /// <summary>Asks for the row, and calls <paramref name="whileAsking"/> with this session's process id before the row is granted.</summary>
     public static async Task<CheckpointHolder> HoldAsync(string schema, string projection, Func<int, Task> whileAsking)
     {
         var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
-        await connection.OpenAsync();
-        var transaction = await connection.BeginTransactionAsync();
-        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM {schema}.projection_progress WHERE name = $1 FOR UPDATE", connection, transaction))
+        try
         {
-            hold.Parameters.Add(new NpgsqlParameter { Value = projection });
-            var holding = hold.ExecuteNonQueryAsync();
-            await whileAsking(connection.ProcessID);
-            await holding;
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            await using (var hold = new NpgsqlCommand($"SELECT 1 FROM {schema}.projection_progress WHERE name = $1 FOR UPDATE", connection, transaction))
+            {
+                hold.Parameters.Add(new NpgsqlParameter { Value = projection });
+                var holding = hold.ExecuteNonQueryAsync();
+                await whileAsking(connection.ProcessID);
+                await holding;
+            }
+            return new CheckpointHolder(connection, transaction);
         }
-        return new CheckpointHolder(connection, transaction);
+        // Left open, the held row and its transaction id would hold back every daemon of the test run.
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Until another session is seen waiting behind this one: the daemon has met the held row.</summary>
     public Task WaitUntilTheDaemonHasWaitedAsync() =>
         Eventually.HoldsAsync(() => Locks.AnyWaitsBehindAsync(_connection.ProcessID), TimeSpan.FromSeconds(20), "the daemon waits for the held checkpoint");
+
+    public async ValueTask DisposeAsync()
+    {
+        await _transaction.CommitAsync();
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}
+
+/// <summary>A transaction given an id and left open: no async reader reads past it until it is disposed, which commits.</summary>
+public sealed class OpenTransaction : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly NpgsqlTransaction _transaction;
+
+    private OpenTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction) => (_connection, _transaction) = (connection, transaction);
+
+    public int ProcessId => _connection.ProcessID;
+
+    public static async Task<OpenTransaction> StartAsync()
+    {
+        var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
+        try
+        {
+            await connection.OpenAsync();
+            var transaction = await connection.BeginTransactionAsync();
+            await using (var assign = new NpgsqlCommand("SELECT pg_current_xact_id()", connection, transaction))
+            {
+                await assign.ExecuteNonQueryAsync();
+            }
+            return new OpenTransaction(connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -258,6 +369,8 @@ public sealed class CheckpointHeldAfterAFailedBatch(CheckpointHeldAfterAFailedBa
         }
         await projection.BatchFailing.Task.WaitAsync(TimeSpan.FromSeconds(20));
 
+        // The holder waits on the row before the failing batch lets it go, so it holds the row's place in the queue
+        // and is granted it before the daemon's first event-by-event lock, which then waits behind it.
         await using (var holder = await CheckpointHolder.HoldAsync(fixture.Schema, projection.Name, async holderId =>
         {
             await Eventually.HoldsAsync(async () => await Db.ScalarAsync<int>("SELECT cardinality(pg_blocking_pids($1))", holderId) > 0,

@@ -23,12 +23,12 @@ public static class TestDatabase
     public static async Task EnsureReachableAsync() => await Reachable.Value;
 
     /// <summary>A migrated store in a fresh schema; configure registers event types and projections.</summary>
-    public static async Task<StreamStore> CreateStoreAsync(string schema, Action<StoreOptions>? configure = null)
+    public static async Task<StreamStore> CreateStoreAsync(string schema, Action<StoreOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? logs = null)
     {
         await EnsureReachableAsync();
         var options = new StoreOptions { ConnectionString = ConnectionString, Schema = schema };
         configure?.Invoke(options);
-        var store = StreamStore.Create(options);
+        var store = StreamStore.Create(options, logs);
         await store.MigrateAsync();
         return store;
     }
@@ -68,7 +68,10 @@ public abstract class StoreFixture : IAsyncLifetime
 
     protected abstract void Configure(StoreOptions options);
 
-    public async Task InitializeAsync() => _store = await TestDatabase.CreateStoreAsync(Schema, Configure);
+    /// <summary>Where the store logs; null: nowhere.</summary>
+    protected virtual Microsoft.Extensions.Logging.ILoggerFactory? Logs => null;
+
+    public async Task InitializeAsync() => _store = await TestDatabase.CreateStoreAsync(Schema, Configure, Logs);
 
     public async Task DisposeAsync()
     {

@@ -52,12 +52,12 @@ public sealed record DaemonOptions
     public TimeSpan? StatementTimeout { get; init; }
 
     /// <summary>
-    /// A checkpoint held by another session (a rebuild's swap, a dead letter's replay) is waited for quietly, the batch
-    /// read again after a wait that grows to <see cref="PollInterval"/>. Held longer than this, it is no longer a swap's
-    /// moment but most likely a session left open on the checkpoint table: a warning names it, and a stall is counted,
-    /// each time this much more has passed.
+    /// Another session may hold a projection back: its checkpoint held (a rebuild's swap, a dead letter's replay), read
+    /// again after a wait that grows to <see cref="PollInterval"/>, or committed events behind a transaction still open.
+    /// Both are waited for quietly. Held back longer than this, it is most likely a session left open: a warning names
+    /// it, and a stall is counted, each time this much more has passed. Longer than the lock limit.
     /// </summary>
-    public TimeSpan CheckpointWaitWarning { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan HeldBackWarning { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a statement of the leader waits for a lock (a migration's, a session holding a read
@@ -123,9 +123,10 @@ public sealed class ProjectionDaemon : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.PollInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.LeaderRetryInterval, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.InFlightRecheck, TimeSpan.Zero);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.CheckpointWaitWarning, TimeSpan.Zero);
         // Checked once, here: the leader's session keeps them, and each apply sets its statement limit anew.
         _limits = ApplyLimits.For(store.ClientTimeout, options.StatementTimeout, options.LockTimeout);
+        // Sooner, a swap's ordinary moment would be reported as a session left open.
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.HeldBackWarning, _limits.LockWait);
         _store = store;
         _options = options;
         _logger = store.LoggerFactory.CreateLogger<ProjectionDaemon>();
@@ -455,10 +456,12 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     {
         var wakeup = _wakeups[projection.Name];
         var inFlightWait = new FailureBackoff(_options.InFlightRecheck, _options.InFlightRecheckLimit);
-        var checkpointHeld = new CheckpointWait(_options);
+        var checkpointWait = new FailureBackoff(_options.InFlightRecheck, _options.PollInterval);
+        var heldBack = new HeldBack(_options.HeldBackWarning);
         while (!stopping.IsCancellationRequested)
         {
             wakeup.Reader.TryRead(out _);
+            var batchStarted = Stopwatch.GetTimestamp();
             var outcome = await ProcessBatchAsync(connection, projection, stopping);
             // Whatever the outcome, the batch met no outage: the next one waits from the start again.
             afterFailure.Reset();
@@ -468,7 +471,22 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             }
             if (outcome != BatchOutcome.CheckpointHeld)
             {
-                checkpointHeld.Ended();
+                checkpointWait.Reset();
+            }
+            if (outcome is BatchOutcome.InFlight or BatchOutcome.CheckpointHeld)
+            {
+                if (outcome == BatchOutcome.CheckpointHeld && !heldBack.IsHeld)
+                {
+                    _logger.LogInformation("Projection {Projection} waits for its checkpoint, held by another session (a rebuild's swap, a dead letter's replay).", projection.Name);
+                }
+                if (heldBack.Met(batchStarted) is { } held)
+                {
+                    await ReportHeldBackAsync(connection, projection, outcome, held, stopping);
+                }
+            }
+            else
+            {
+                heldBack.Ended();
             }
             if (outcome == BatchOutcome.VersionChanged)
             {
@@ -481,7 +499,7 @@ public sealed class ProjectionDaemon : IAsyncDisposable
             var wait = outcome switch
             {
                 BatchOutcome.InFlight => inFlightWait.Next(),
-                BatchOutcome.CheckpointHeld => checkpointHeld.Met(projection, _logger),
+                BatchOutcome.CheckpointHeld => checkpointWait.Next(),
                 _ => _options.PollInterval,
             };
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
@@ -499,41 +517,81 @@ public sealed class ProjectionDaemon : IAsyncDisposable
     private enum BatchOutcome { Processed, InFlight, CheckpointHeld, Idle, VersionChanged }
 
     /// <summary>
-    /// How long another session has held the checkpoint. A swap or a replay is waited for quietly; a hold that lasts
-    /// on is reported as what it most likely is, each time another <see cref="DaemonOptions.CheckpointWaitWarning"/> passes.
+    /// How long the projection has been held back by other sessions, from the start of the first batch they held back,
+    /// and when that is next worth a report: every <see cref="DaemonOptions.HeldBackWarning"/> of it.
     /// </summary>
-    private sealed class CheckpointWait(DaemonOptions options)
+    private sealed class HeldBack(TimeSpan reportEvery)
     {
-        private readonly FailureBackoff _rereads = new(options.InFlightRecheck, options.PollInterval);
+        private readonly TimeSpan _reportEvery = reportEvery;
         private long? _since;
-        private TimeSpan _reportAt = options.CheckpointWaitWarning;
+        private TimeSpan _reportAt = reportEvery;
 
-        public TimeSpan Met(IProjection projection, ILogger logger)
+        public bool IsHeld => _since is not null;
+
+        /// <summary>How long it has been held back, when a report is due; otherwise null.</summary>
+        public TimeSpan? Met(long batchStarted)
         {
-            var held = _since is { } since ? Stopwatch.GetElapsedTime(since) : TimeSpan.Zero;
-            if (_since is null)
+            _since ??= batchStarted;
+            var held = Stopwatch.GetElapsedTime(_since.Value);
+            if (held < _reportAt)
             {
-                _since = Stopwatch.GetTimestamp();
-                logger.LogInformation("Projection {Projection} waits for its checkpoint, held by another session (a rebuild's swap, a dead letter's replay).", projection.Name);
+                return null;
             }
-            else if (held >= _reportAt)
-            {
-                _reportAt += options.CheckpointWaitWarning;
-                logger.LogWarning("Projection {Projection} has waited {Held} for its checkpoint; a session with an open transaction on projection_progress (see pg_locks) holds it back.",
-                    projection.Name, held);
-                StoreInstrumentation.ProjectionStalls.Add(1,
-                    new KeyValuePair<string, object?>("projection", projection.Name), new KeyValuePair<string, object?>("error.type", "CheckpointHeld"));
-            }
-            return _rereads.Next();
+            _reportAt = held + _reportEvery;
+            return held;
         }
 
-        public void Ended()
-        {
-            _since = null;
-            _reportAt = options.CheckpointWaitWarning;
-            _rereads.Reset();
-        }
+        public void Ended() => (_since, _reportAt) = (null, _reportEvery);
     }
+
+    /// <summary>
+    /// Names the session most likely holding the projection back: the oldest holding its checkpoint table for update,
+    /// or the oldest transaction with an id, below which no async reader may read. A lookup that fails is only reported.
+    /// </summary>
+    private async Task ReportHeldBackAsync(NpgsqlConnection connection, IProjection projection, BatchOutcome outcome, TimeSpan held, CancellationToken stopping)
+    {
+        var checkpointHeld = outcome == BatchOutcome.CheckpointHeld;
+        string holder;
+        try
+        {
+            await using var lookup = new NpgsqlCommand(checkpointHeld ? CheckpointHolderSql : HorizonHolderSql, connection);
+            if (checkpointHeld)
+            {
+                lookup.Parameters.Add(new NpgsqlParameter { Value = $"{_store.Schema}.projection_progress" });
+            }
+            await using var reader = await lookup.ExecuteReaderAsync(stopping);
+            holder = !await reader.ReadAsync(stopping) ? "a session this role cannot see"
+                : reader.IsDBNull(2) ? FormattableString.Invariant($"process {reader.GetInt32(0)} ({reader.GetString(1)})")
+                : FormattableString.Invariant($"process {reader.GetInt32(0)} ({reader.GetString(1)}), in a transaction for {TimeSpan.FromSeconds(Math.Round(reader.GetTimeSpan(2).TotalSeconds)):c}");
+        }
+        catch (NpgsqlException exception) when (!stopping.IsCancellationRequested)
+        {
+            holder = $"a session that could not be looked up ({exception.Message})";
+        }
+        _logger.LogWarning(checkpointHeld
+                ? "Projection {Projection} has waited {Held} for its checkpoint; {Holder} holds projection_progress for update."
+                : "Projection {Projection} has waited {Held} for events held back by a transaction still open; the oldest is {Holder}.",
+            projection.Name, held, holder);
+        StoreInstrumentation.ProjectionStalls.Add(1, new KeyValuePair<string, object?>("projection", projection.Name),
+            new KeyValuePair<string, object?>("error.type", checkpointHeld ? "CheckpointHeld" : "HorizonHeld"));
+    }
+
+    private const string CheckpointHolderSql = """
+        SELECT a.pid, coalesce(a.application_name, ''), now() - a.xact_start
+          FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'relation' AND l.relation = to_regclass($1) AND l.granted
+           AND l.mode IN ('RowShareLock', 'RowExclusiveLock') AND l.pid <> pg_backend_pid()
+         ORDER BY a.xact_start NULLS LAST
+         LIMIT 1
+        """;
+
+    private const string HorizonHolderSql = """
+        SELECT pid, coalesce(application_name, ''), now() - xact_start
+          FROM pg_stat_activity
+         WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()
+         ORDER BY age(backend_xid) DESC
+         LIMIT 1
+        """;
 
     private async Task<BatchOutcome> ProcessBatchAsync(NpgsqlConnection connection, IProjection projection, CancellationToken stopping)
     {
@@ -663,16 +721,12 @@ public sealed class ProjectionDaemon : IAsyncDisposable
                         await Delay(_options.RetryDelay * attempt, stopping);
                         continue;
                     }
-                    bool deadLettered;
-                    try
-                    {
-                        deadLettered = await ProjectionProgress.DeadLetterAsync(connection, _store.Schema, projection.Name, stored, exception, attempt, stopping);
-                    }
-                    catch (PostgresException held) when (held.SqlState == PostgresErrorCodes.LockNotAvailable)
+                    var deadLettering = await ProjectionProgress.DeadLetterAsync(connection, _store.Schema, projection.Name, stored, exception, attempt, stopping);
+                    if (deadLettering == DeadLettering.CheckpointHeld)
                     {
                         return false;
                     }
-                    if (deadLettered)
+                    if (deadLettering == DeadLettering.Recorded)
                     {
                         _logger.LogError(exception, "Projection {Projection} gave up on event {Sequence} ({Type}) after {Attempts} attempts.", projection.Name, stored.Sequence, stored.TypeName, attempt);
                         StoreInstrumentation.DeadLetters.Add(1, new KeyValuePair<string, object?>("projection", projection.Name));

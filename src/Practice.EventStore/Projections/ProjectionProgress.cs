@@ -159,21 +159,32 @@ internal static class ProjectionProgress
     }
 
     /// <summary>
-    /// Records the failure and moves the checkpoint past the event, in one transaction; false, and nothing
-    /// written, when the checkpoint is already past it (a rebuild swapped in meanwhile and has its own account).
+    /// Records the failure and moves the checkpoint past the event, in one transaction. Nothing is written when the
+    /// checkpoint is already past it (a rebuild swapped in meanwhile and has its own account), or when another session
+    /// holds the checkpoint for longer than the session's lock limit.
     /// </summary>
-    public static async Task<bool> DeadLetterAsync(NpgsqlConnection connection, string schema, string name, StoredEvent stored, Exception error, int attempts, CancellationToken cancellationToken)
+    public static async Task<DeadLettering> DeadLetterAsync(NpgsqlConnection connection, string schema, string name, StoredEvent stored, Exception error, int attempts, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        if (await LockAsync(connection, transaction, schema, name, cancellationToken) >= ProjectionPosition.Of(stored))
+        ProjectionPosition checkpoint;
+        try
+        {
+            checkpoint = await LockAsync(connection, transaction, schema, name, cancellationToken);
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.LockNotAvailable)
         {
             await transaction.RollbackAsync(cancellationToken);
-            return false;
+            return DeadLettering.CheckpointHeld;
+        }
+        if (checkpoint >= ProjectionPosition.Of(stored))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return DeadLettering.AlreadyPast;
         }
         await RecordDeadLetterAsync(connection, transaction, schema, name, stored, error, attempts, cancellationToken);
         await SaveAsync(connection, transaction, schema, name, ProjectionPosition.Of(stored), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return DeadLettering.Recorded;
     }
 
     public static async Task RecordDeadLetterAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string schema, string name,
@@ -201,3 +212,5 @@ internal static class ProjectionProgress
         command.Parameters.Add(new NpgsqlParameter { Value = position.Sequence });
     }
 }
+
+internal enum DeadLettering { Recorded, AlreadyPast, CheckpointHeld }
