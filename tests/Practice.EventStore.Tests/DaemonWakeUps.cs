@@ -61,6 +61,35 @@ public sealed class DaemonWakeUps : IAsyncLifetime
         Assert.Equal(appended, await ProjectedIdsAsync());
     }
 
+    // A listener that gave up on its lost session would leave every commit of another process waiting for the poll.
+    [Fact]
+    public async Task A_listener_whose_session_is_ended_listens_again_and_notifications_wake_the_daemon_again()
+    {
+        var pollInterval = TimeSpan.FromSeconds(5);
+        await using var writer = await TestDatabase.CreateStoreAsync(_schema, ConfigureStore);
+        await using var daemon = await StartListeningDaemonAsync(pollInterval);
+        await WaitUntilIdleAfterAsync(0);
+        var listen = $"LISTEN \"{_schema}_events\"";
+        var ended = await Db.ScalarAsync<int>("SELECT pid FROM pg_stat_activity WHERE query = $1", listen);
+        Assert.True(await Db.ScalarAsync<bool>("SELECT pg_terminate_backend($1)", ended));
+
+        // It listens again after one poll interval, and wakes its projections once it does.
+        await Eventually.HoldsAsync(async () => await Db.ScalarAsync<long>(
+                "SELECT count(*) FROM pg_stat_activity WHERE query = $1 AND state = 'idle' AND pid <> $2", listen, ended) == 1,
+            TimeSpan.FromSeconds(30), "the daemon listens again on a session of its own");
+        await WaitUntilIdleAfterAsync(0);
+        Guid[] appended;
+        await using (var session = writer.OpenSession(Tenant))
+        {
+            session.StartStream($"notified-after-reconnecting-{Guid.NewGuid():N}", "account", new Opened("Ada"));
+            appended = [.. Assert.Single(await session.SaveChangesAsync()).Events.Select(e => e.Id)];
+        }
+
+        // Well inside the poll interval, which began with the wake-up on listening again: only a notification is in time.
+        await Store.WaitForNonStaleProjectionsAsync(pollInterval / 3);
+        Assert.Equal(appended, await ProjectedIdsAsync());
+    }
+
     [Fact]
     public async Task Events_committed_without_a_notification_are_projected_by_the_poll()
     {

@@ -35,6 +35,7 @@ public sealed class SlowEventsAndLockWaitsFixture() : OneProjectionFixture<SlowO
 /// A statement that runs too long and a statement that waits for a lock look alike to the client; the server tells
 /// them apart when the daemon sets its limits, and only the first is the event's fault.
 /// </summary>
+[Collection(HoldsTransactionIds.Name)]
 public sealed class SlowEventsAndLockWaits(SlowEventsAndLockWaitsFixture fixture) : IClassFixture<SlowEventsAndLockWaitsFixture>
 {
     private static readonly DaemonOptions Limited = new()
@@ -310,6 +311,16 @@ public sealed class OpenTransaction : IAsyncDisposable
     }
 }
 
+/// <summary>
+/// Tests that hold a transaction id open hold back every daemon of the cluster, and count on no other session doing so:
+/// they run alone.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class HoldsTransactionIds
+{
+    public const string Name = "Tests that hold transaction ids open";
+}
+
 internal static class Locks
 {
     /// <summary>That some session waits for a lock the given session holds.</summary>
@@ -344,6 +355,7 @@ public sealed class FailsBeforeAHeldCheckpointProjection(string name) : Troubled
 
 public sealed class CheckpointHeldAfterAFailedBatchFixture() : OneProjectionFixture<FailsBeforeAHeldCheckpointProjection>(new("held_after_failure_log"));
 
+[Collection(HoldsTransactionIds.Name)]
 public sealed class CheckpointHeldAfterAFailedBatch(CheckpointHeldAfterAFailedBatchFixture fixture) : IClassFixture<CheckpointHeldAfterAFailedBatchFixture>
 {
     // The event-by-event path took a lock wait on its checkpoint for an outage: it logged an error and counted a stall.
@@ -436,6 +448,7 @@ public abstract class ImpatientClientStore(IProjection projection, Microsoft.Ext
     }
 }
 
+[Collection(HoldsTransactionIds.Name)]
 public sealed class ABatchThatOutwaitsTheClient : ImpatientClientStore
 {
     private readonly HangingOnceProjection _projection;
@@ -488,6 +501,7 @@ public sealed class ABatchThatOutwaitsTheClient : ImpatientClientStore
     }
 }
 
+[Collection(HoldsTransactionIds.Name)]
 public sealed class ASlowEventInARebuild : ImpatientClientStore
 {
     private readonly SlowOnDemandProjection _projection;
