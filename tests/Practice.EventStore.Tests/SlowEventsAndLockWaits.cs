@@ -109,7 +109,7 @@ public sealed class SlowEventsAndLockWaits(SlowEventsAndLockWaitsFixture fixture
         // Committed before the row is held, so that they lie below the holder's transaction and the daemon reads them.
         await Accounts.StartAsync(_store, stream, 3);
         await using var daemon = _store.CreateDaemon(Limited);
-        await using (var holder = await CheckpointHolder.HoldAsync(fixture.Schema, fixture.Projection.Name))
+        await using (var holder = await OpenTransaction.HoldCheckpointAsync(fixture.Schema, fixture.Projection.Name))
         {
             await daemon.StartAsync();
             await holder.WaitUntilTheDaemonHasWaitedAsync();
@@ -133,7 +133,7 @@ public sealed class SlowEventsAndLockWaits(SlowEventsAndLockWaitsFixture fixture
         const string stream = "account-behind-a-forgotten-session";
         await Accounts.StartAsync(_store, stream, 2);
         await using var daemon = _store.CreateDaemon(ReportingSoon);
-        await using (var holder = await CheckpointHolder.HoldAsync(fixture.Schema, fixture.Projection.Name))
+        await using (var holder = await OpenTransaction.HoldCheckpointAsync(fixture.Schema, fixture.Projection.Name))
         {
             await daemon.StartAsync();
             await Eventually.HoldsAsync(() => stalls.Stalls >= 2, TimeSpan.FromSeconds(20), "the held checkpoint is counted as a stall twice");
@@ -175,7 +175,7 @@ public sealed class SlowEventsAndLockWaits(SlowEventsAndLockWaitsFixture fixture
         var stallsOnceFreed = stalls.Stalls;
         // Longer than the warning period since the last report: a clock that went on from the last hold would report this one.
         await Task.Delay(ReportingSoon.HeldBackWarning * 2);
-        await using (var holder = await CheckpointHolder.HoldAsync(fixture.Schema, fixture.Projection.Name))
+        await using (var holder = await OpenTransaction.HoldCheckpointAsync(fixture.Schema, fixture.Projection.Name))
         {
             await Accounts.StartAsync(_store, stream, 2);
             await Task.Delay(TimeSpan.FromMilliseconds(150));
@@ -222,38 +222,47 @@ public sealed class SlowEventsAndLockWaits(SlowEventsAndLockWaitsFixture fixture
 }
 
 /// <summary>
-/// A session that holds one projection's checkpoint row, as a rebuild's swap, a replay or a forgotten session would,
-/// until it is disposed, which commits.
+/// A session with a transaction left open until it is disposed, which commits: given an id, no async reader reads past
+/// it; holding a projection's checkpoint row, it stands where a rebuild's swap, a replay or a forgotten session would.
 /// </summary>
-public sealed class CheckpointHolder : IAsyncDisposable
+public sealed class OpenTransaction : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
 
-    private CheckpointHolder(NpgsqlConnection connection, NpgsqlTransaction transaction) => (_connection, _transaction) = (connection, transaction);
-
-    public static Task<CheckpointHolder> HoldAsync(string schema, string projection) => HoldAsync(schema, projection, _ => Task.CompletedTask);
+    private OpenTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction) => (_connection, _transaction) = (connection, transaction);
 
     public int ProcessId => _connection.ProcessID;
 
+    /// <summary>A transaction given an id and nothing else.</summary>
+    public static Task<OpenTransaction> StartAsync() => StartAsync("SELECT pg_current_xact_id()", parameter: null, _ => Task.CompletedTask);
+
+    public static Task<OpenTransaction> HoldCheckpointAsync(string schema, string projection) => HoldCheckpointAsync(schema, projection, _ => Task.CompletedTask);
+
     /// <summary>Asks for the row, and calls <paramref name="whileAsking"/> with this session's process id before the row is granted.</summary>
-    public static async Task<CheckpointHolder> HoldAsync(string schema, string projection, Func<int, Task> whileAsking)
+    public static Task<OpenTransaction> HoldCheckpointAsync(string schema, string projection, Func<int, Task> whileAsking) =>
+        StartAsync($"SELECT 1 FROM {schema}.projection_progress WHERE name = $1 FOR UPDATE", projection, whileAsking);
+
+    private static async Task<OpenTransaction> StartAsync(string sql, string? parameter, Func<int, Task> whileRunning)
     {
         var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
         try
         {
             await connection.OpenAsync();
             var transaction = await connection.BeginTransactionAsync();
-            await using (var hold = new NpgsqlCommand($"SELECT 1 FROM {schema}.projection_progress WHERE name = $1 FOR UPDATE", connection, transaction))
+            await using (var command = new NpgsqlCommand(sql, connection, transaction))
             {
-                hold.Parameters.Add(new NpgsqlParameter { Value = projection });
-                var holding = hold.ExecuteNonQueryAsync();
-                await whileAsking(connection.ProcessID);
-                await holding;
+                if (parameter is not null)
+                {
+                    command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+                }
+                var running = command.ExecuteNonQueryAsync();
+                await whileRunning(connection.ProcessID);
+                await running;
             }
-            return new CheckpointHolder(connection, transaction);
+            return new OpenTransaction(connection, transaction);
         }
-        // Left open, the held row and its transaction id would hold back every daemon of the test run.
+        // Left open, the transaction and its id would hold back every daemon of the test run.
         catch
         {
             await connection.DisposeAsync();
@@ -264,44 +273,6 @@ public sealed class CheckpointHolder : IAsyncDisposable
     /// <summary>Until another session is seen waiting behind this one: the daemon has met the held row.</summary>
     public Task WaitUntilTheDaemonHasWaitedAsync() =>
         Eventually.HoldsAsync(() => Locks.AnyWaitsBehindAsync(_connection.ProcessID), TimeSpan.FromSeconds(20), "the daemon waits for the held checkpoint");
-
-    public async ValueTask DisposeAsync()
-    {
-        await _transaction.CommitAsync();
-        await _transaction.DisposeAsync();
-        await _connection.DisposeAsync();
-    }
-}
-
-/// <summary>A transaction given an id and left open: no async reader reads past it until it is disposed, which commits.</summary>
-public sealed class OpenTransaction : IAsyncDisposable
-{
-    private readonly NpgsqlConnection _connection;
-    private readonly NpgsqlTransaction _transaction;
-
-    private OpenTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction) => (_connection, _transaction) = (connection, transaction);
-
-    public int ProcessId => _connection.ProcessID;
-
-    public static async Task<OpenTransaction> StartAsync()
-    {
-        var connection = new NpgsqlConnection(TestDatabase.ConnectionString);
-        try
-        {
-            await connection.OpenAsync();
-            var transaction = await connection.BeginTransactionAsync();
-            await using (var assign = new NpgsqlCommand("SELECT pg_current_xact_id()", connection, transaction))
-            {
-                await assign.ExecuteNonQueryAsync();
-            }
-            return new OpenTransaction(connection, transaction);
-        }
-        catch
-        {
-            await connection.DisposeAsync();
-            throw;
-        }
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -383,7 +354,7 @@ public sealed class CheckpointHeldAfterAFailedBatch(CheckpointHeldAfterAFailedBa
 
         // The holder waits on the row before the failing batch lets it go, so it holds the row's place in the queue
         // and is granted it before the daemon's first event-by-event lock, which then waits behind it.
-        await using (var holder = await CheckpointHolder.HoldAsync(fixture.Schema, projection.Name, async holderId =>
+        await using (var holder = await OpenTransaction.HoldCheckpointAsync(fixture.Schema, projection.Name, async holderId =>
         {
             await Eventually.HoldsAsync(async () => await Db.ScalarAsync<int>("SELECT cardinality(pg_blocking_pids($1))", holderId) > 0,
                 TimeSpan.FromSeconds(20), "the holder waits behind the failing batch");
